@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import { findingSchema } from './finding.js';
+import { reportSchema } from './report.js';
+
+/** The JSON Schemas published in docs/schemas, generated from the zod definitions. */
+export function contractJsonSchemas(): Record<string, unknown> {
+  return {
+    'finding.schema.json': z.toJSONSchema(findingSchema, { target: 'draft-2020-12' }),
+    'report.schema.json': z.toJSONSchema(reportSchema, { target: 'draft-2020-12' }),
+  };
+}
