@@ -1,0 +1,10 @@
+export { PathError } from './engine/walk.js';
+export { defaultLimits, LimitError } from './limits.js';
+export { parseAllowlist } from './pickle/allowlist.js';
+export type { GlobalEntry } from './pickle/globals-types.js';
+export { formatScanners } from './registry.js';
+export type { RuleInfo } from './rules.js';
+export { rules } from './rules.js';
+export type { ScanOptions, ScanProgress } from './scan-paths.js';
+export { scanPaths } from './scan-paths.js';
+export type { FormatScanner, ScanLimits } from './types.js';
