@@ -1,0 +1,128 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { reportSchema } from '../contracts/index.js';
+import { runCli } from './main.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const examples = join(root, 'examples/models');
+const testdata = join(root, 'src/scan/testdata');
+
+/** Runs the CLI in-process with captured streams. */
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  let stdout = '';
+  let stderr = '';
+  const stream = (write: (text: string) => void) => ({ write, isTTY: false }) as unknown as NodeJS.WriteStream;
+  const code = await runCli(args, {
+    stdout: stream((text) => {
+      stdout += text;
+    }),
+    stderr: stream((text) => {
+      stderr += text;
+    }),
+    env,
+    setExitCode: () => {},
+  });
+  return { code, stdout, stderr };
+}
+
+describe('mlsecops scan (in-process)', () => {
+  it('exits 1 and names the gadget when a finding reaches --fail-on', async () => {
+    const result = await cli(['scan', examples]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/CRITICAL\s+pickle\.dangerous-global/);
+    expect(result.stdout).toContain('os.system');
+    expect(result.stdout).toMatch(/6 file\(s\)/);
+  });
+
+  it('exits 0 on clean models', async () => {
+    const result = await cli(['scan', join(testdata, 'benign/torch'), join(testdata, 'benign/sklearn')]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  });
+
+  it('applies --fail-on', async () => {
+    const strict = await cli(['scan', join(testdata, 'malicious/renamed/config.json'), '--fail-on', 'critical']);
+    expect(strict.code).toBe(1);
+    const lenient = await cli(['scan', join(testdata, 'benign/numpy/object_array.npy'), '--fail-on', 'info']);
+    expect(lenient.code).toBe(1);
+    expect((await cli(['scan', join(testdata, 'benign/numpy/object_array.npy')])).code).toBe(0);
+  });
+
+  it('writes JSON that validates against the report contract, to --output', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mlsecops-'));
+    const output = join(dir, 'report.json');
+    const result = await cli(['scan', examples, '--format', 'json', '--output', output]);
+    expect(result.stdout).toBe('');
+    const report = reportSchema.parse(JSON.parse(await readFile(output, 'utf8')));
+    expect(report.summary.bySeverity.critical).toBeGreaterThanOrEqual(2);
+  });
+
+  it('takes settings from the environment, flags first', async () => {
+    const fromEnv = await cli(['scan', examples], { MLSECOPS_FORMAT: 'markdown', MLSECOPS_FAIL_ON: 'critical' });
+    expect(fromEnv.stdout).toMatch(/^## mlsecops model scan/);
+    const flagWins = await cli(['scan', examples, '--format', 'json'], { MLSECOPS_FORMAT: 'markdown' });
+    expect(() => JSON.parse(flagWins.stdout)).not.toThrow();
+  });
+
+  it.each([
+    [['scan', '/nonexistent/model.pkl'], /cannot read \/nonexistent\/model\.pkl/],
+    [['scan', examples, '--format', 'xml'], /--format/],
+    [['scan', examples, '--fail-on', 'severe'], /--fail-on/],
+    [['scan', examples, '--max-depth', '-1'], /--max-depth/],
+    [['scan', examples, '--allow', '/nonexistent/allow.yaml'], /cannot read allowlist/],
+    [['scan'], /missing required argument/],
+    [['frobnicate'], /unknown command/],
+  ])('exits 2 when it cannot run: %s', async (args, message) => {
+    const result = await cli(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('quiets reviewed unknown globals with --allow, never dangerous ones', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mlsecops-'));
+    const pickle = join(dir, 'custom.pkl');
+    // protocol 0: custom.layers.Gate() then os.system('x')
+    await writeFile(pickle, "ccustom.layers\nGate\n)Rcos\nsystem\n(S'x'\ntR.", 'latin1');
+    const allow = join(dir, 'allow.yaml');
+    await writeFile(
+      allow,
+      'allow:\n  - global: custom.layers:Gate\n    reason: reviewed\n  - global: os:system\n    reason: nope\n',
+    );
+    const before = await cli(['scan', pickle, '--format', 'json']);
+    const after = await cli(['scan', pickle, '--format', 'json', '--allow', allow]);
+    const rules = (text: string) => JSON.parse(text).findings.map((f: { ruleId: string }) => f.ruleId);
+    expect(rules(before.stdout)).toEqual(expect.arrayContaining(['pickle.unknown-global', 'pickle.dangerous-global']));
+    expect(rules(after.stdout)).toEqual(['pickle.dangerous-global']);
+  });
+
+  it('reports symlinks that leave the scanned folder without reading them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mlsecops-'));
+    await symlink(join(testdata, 'malicious/process/os_system.pkl'), join(dir, 'linked.pkl'));
+    const result = await cli(['scan', dir, '--format', 'json']);
+    const report = JSON.parse(result.stdout);
+    expect(report.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['scan.symlink-outside-root']);
+    expect(report.files[0].status).toBe('skipped');
+  });
+});
+
+describe('mlsecops (spawned, as installed)', () => {
+  const run = promisify(execFile);
+  const bin = join(root, 'bin/mlsecops.js');
+
+  it('prints help and version', async () => {
+    const help = await run('node', [bin, '--help']);
+    expect(help.stdout).toContain('scan [options] <paths...>');
+    const version = await run('node', [bin, '--version']);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('keeps stdout parseable and returns the exit code', async () => {
+    const failure = await run('node', [bin, 'scan', examples, '--format', 'json']).catch((error) => error);
+    expect(failure.code).toBe(1);
+    expect(JSON.parse(failure.stdout).summary.files).toBe(6);
+  });
+});

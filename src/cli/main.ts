@@ -1,0 +1,48 @@
+import { Command, CommanderError } from 'commander';
+import { exitCodes } from '../contracts/index.js';
+import { PathError } from '../scan/index.js';
+import { toolVersion } from '../version.js';
+import { registerScan } from './commands/scan.js';
+import type { Io } from './commands/shared.js';
+import { CliError } from './errors.js';
+
+export function buildProgram(io: Io): Command {
+  const program = new Command('mlsecops')
+    .description('Security for the machine-learning lifecycle: scan model artifacts before anything loads them.')
+    .version(toolVersion)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .showHelpAfterError();
+  registerScan(program, io);
+  return program;
+}
+
+/** Runs the CLI; returns the exit code: 0 clean, 1 findings at or above --fail-on, 2 could not run. */
+export async function runCli(argv: readonly string[], io: Io): Promise<number> {
+  let exitCode: number = exitCodes.clean;
+  const program = buildProgram({
+    ...io,
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? exitCodes.clean : exitCodes.failure;
+    }
+    if (error instanceof CliError || error instanceof PathError) {
+      io.stderr.write(`mlsecops: ${error.message}\n`);
+      return exitCodes.failure;
+    }
+    io.stderr.write(
+      `mlsecops: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    return exitCodes.failure;
+  }
+}
