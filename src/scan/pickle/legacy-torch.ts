@@ -35,9 +35,9 @@ const elementSizes: Record<string, number> = {
 export function collectStorages(machine: PickleMachine): Map<string, number | undefined> {
   const storages = new Map<string, number | undefined>();
   machine.onPersistentId = (pid: PValue) => {
-    if (!isObj(pid) || pid.kind !== 'tuple' || pid.items[0] !== 'storage') return;
-    const type = pid.items[1];
-    const key = pid.items[2];
+    if (!isObj(pid) || pid.kind !== 'tuple' || pid.at(0) !== 'storage') return;
+    const type = pid.at(1);
+    const key = pid.at(2);
     if (typeof key !== 'string') return;
     const typeName = isObj(type) && type.kind === 'global' ? type.name : undefined;
     storages.set(key, typeName ? elementSizes[typeName] : undefined);

@@ -15,9 +15,10 @@ import {
   type PCall,
   type PGlobal,
   type POther,
-  type PSeq,
+  PSeq,
   type PValue,
   rootGlobal,
+  type SeqKind,
 } from './values.js';
 
 /**
@@ -428,19 +429,19 @@ export class PickleMachine {
           break;
         }
         case op.EMPTY_LIST:
-          stack.push(seq('list', []));
+          stack.push(new PSeq('list'));
           pos += 1;
           break;
         case op.EMPTY_TUPLE:
-          stack.push(seq('tuple', []));
+          stack.push(new PSeq('tuple'));
           pos += 1;
           break;
         case op.EMPTY_DICT:
-          stack.push(seq('dict', []));
+          stack.push(new PSeq('dict'));
           pos += 1;
           break;
         case op.EMPTY_SET:
-          stack.push(seq('set', []));
+          stack.push(new PSeq('set'));
           pos += 1;
           break;
         case op.LIST:
@@ -461,7 +462,14 @@ export class PickleMachine {
         case op.TUPLE3: {
           const n = code - op.TUPLE1 + 1;
           if (stack.length < n) return fail(start, `${opcodes[code]?.name} needs ${n} values`);
-          stack.push(seq('tuple', stack.splice(stack.length - n, n)));
+          const c = n === 3 ? (stack.pop() as PValue) : undefined;
+          const b = n >= 2 ? (stack.pop() as PValue) : undefined;
+          const a = stack.pop() as PValue;
+          const tuple = new PSeq('tuple', n);
+          tuple.push(a);
+          if (n >= 2) tuple.push(b as PValue);
+          if (n === 3) tuple.push(c as PValue);
+          stack.push(tuple);
           pos += 1;
           break;
         }
@@ -635,7 +643,7 @@ export class PickleMachine {
     if (value.kind === 'bytes' || value.kind === 'bytearray') {
       if (looksSerialized(value.head)) this.embedded.push(value);
     } else if ((value.kind === 'tuple' || value.kind === 'list' || value.kind === 'dict') && depth < 2) {
-      for (const item of value.items) this.noteEmbedded(item, depth + 1);
+      for (let i = 0; i < value.size; i++) this.noteEmbedded(value.at(i) as PValue, depth + 1);
     } else if (value.kind === 'call' && depth < 2) {
       this.noteEmbedded(value.args, depth + 1);
     }
@@ -714,7 +722,8 @@ const maxFirstArgs = 64;
 function latin1Encoded(fn: PValue, args: PValue, offset: number): PBytes | undefined {
   if (!isObj(fn) || fn.kind !== 'global' || fn.module !== '_codecs' || fn.name !== 'encode') return undefined;
   if (!isObj(args) || args.kind !== 'tuple' || args.count !== 2) return undefined;
-  const [text, encoding] = args.items;
+  const text = args.at(0);
+  const encoding = args.at(1);
   if (typeof text !== 'string' || (encoding !== 'latin1' && encoding !== 'latin-1')) return undefined;
   if (/[^\x00-\xff]/.test(text)) return undefined;
   const data = Buffer.from(text, 'latin1');
@@ -724,22 +733,22 @@ function latin1Encoded(fn: PValue, args: PValue, offset: number): PBytes | undef
 /** What argument-aware verdicts need: the constant first argument of each direct call. */
 function noteDirectCall(record: ImportRecord, args: PValue): void {
   record.directCalls++;
-  const first = isObj(args) && args.kind === 'tuple' && args.count >= 1 ? args.items[0] : undefined;
+  const first = isObj(args) && args.kind === 'tuple' ? args.at(0) : undefined;
   if (typeof first === 'string' && record.firstArgs.size < maxFirstArgs) record.firstArgs.add(first);
   else if (isObj(first) && first.kind === 'bytes' && looksSerialized(first.head)) record.payloadArgs.push(first.offset);
   else record.opaqueArgs++;
 }
 
-function seq(kind: PSeq['kind'], items: PValue[], count = items.length): PSeq {
-  if (items.length > keptItems) items.length = keptItems;
-  return { kind, items, count };
+function seq(kind: SeqKind, items: PValue[], count = items.length): PSeq {
+  return PSeq.of(kind, items, count);
 }
 
 function addItems(target: PValue, items: PValue[], width: number): void {
   if (!isObj(target)) return;
   if (target.kind === 'list' || target.kind === 'set' || target.kind === 'dict' || target.kind === 'frozenset') {
     target.count += items.length / width;
-    for (let i = 0; i < items.length && target.items.length < keptItems; i++) target.items.push(items[i] as PValue);
+    const room = Math.min(items.length, keptItems - target.size);
+    for (let i = 0; i < room; i++) target.push(items[i] as PValue);
   }
 }
 

@@ -19,12 +19,88 @@ export interface PCall {
   /** BUILD state applied to the result, kept for reconstruction helpers (numpy dtype, joblib wrappers). */
   state?: PValue;
 }
-export interface PSeq {
-  readonly kind: 'list' | 'tuple' | 'set' | 'frozenset' | 'dict';
-  /** First items only (for dicts: alternating key, value). */
-  readonly items: PValue[];
+export type SeqKind = 'list' | 'tuple' | 'set' | 'frozenset' | 'dict';
+
+/**
+ * A container. The first items live in fields and only larger containers allocate an array: memoized
+ * containers stay alive for the whole pickle, and one object instead of three keeps the garbage
+ * collector's work (the main cost on large pickles) in proportion. Items past `keptItems` are counted,
+ * not kept; for dicts items alternate key, value.
+ */
+export class PSeq {
   count: number;
+  private stored = 0;
+  private i0: PValue = null;
+  private i1: PValue = null;
+  private i2: PValue = null;
+  private i3: PValue = null;
+  private rest: PValue[] | undefined;
+
+  constructor(
+    readonly kind: SeqKind,
+    count = 0,
+  ) {
+    this.count = count;
+  }
+
+  static of(kind: SeqKind, items: readonly PValue[], count = items.length): PSeq {
+    const seq = new PSeq(kind, count);
+    const n = Math.min(items.length, keptItems);
+    for (let i = 0; i < n; i++) seq.push(items[i] as PValue);
+    return seq;
+  }
+
+  /** Number of items kept (at most `keptItems`). */
+  get size(): number {
+    return this.stored;
+  }
+
+  at(index: number): PValue | undefined {
+    if (index < 0 || index >= this.stored) return undefined;
+    switch (index) {
+      case 0:
+        return this.i0;
+      case 1:
+        return this.i1;
+      case 2:
+        return this.i2;
+      case 3:
+        return this.i3;
+      default:
+        return this.rest?.[index - 4];
+    }
+  }
+
+  push(value: PValue): void {
+    switch (this.stored) {
+      case 0:
+        this.i0 = value;
+        break;
+      case 1:
+        this.i1 = value;
+        break;
+      case 2:
+        this.i2 = value;
+        break;
+      case 3:
+        this.i3 = value;
+        break;
+      default:
+        if (this.stored >= keptItems) return;
+        this.rest ??= [];
+        this.rest.push(value);
+    }
+    this.stored++;
+  }
+
+  /** A copy of the kept items, for evidence and reconstruction helpers (not for hot paths). */
+  get items(): PValue[] {
+    const out: PValue[] = [];
+    for (let i = 0; i < this.stored; i++) out.push(this.at(i) as PValue);
+    return out;
+  }
 }
+
 /** Bytes or text; `head` holds the first bytes, `complete` says whether it is all of it. */
 export interface PBytes {
   readonly kind: 'bytes' | 'bytearray';
