@@ -32,6 +32,19 @@ export function joinMember(parent: string | undefined, child: string | undefined
 
 /** Scans one file on disk: opens it, sniffs it and hands it to the registry, within the file's budget. */
 export async function scanFile(path: string, deps: FileScanDeps): Promise<FileScanResult> {
+  return scanObject(path, () => FileSource.open(path), deps);
+}
+
+/** Scans bytes already at hand (an upload, a test buffer) as if they were the file `path`. */
+export async function scanSource(path: string, source: Source, deps: FileScanDeps): Promise<FileScanResult> {
+  return scanObject(path, async () => ({ source, close: async () => {} }), deps);
+}
+
+async function scanObject(
+  path: string,
+  open: () => Promise<{ source: Source; close: () => Promise<void> }>,
+  deps: FileScanDeps,
+): Promise<FileScanResult> {
   const started = performance.now();
   const findings: Finding[] = [];
   const formats: string[] = [];
@@ -117,7 +130,7 @@ export async function scanFile(path: string, deps: FileScanDeps): Promise<FileSc
 
   let close: (() => Promise<void>) | undefined;
   try {
-    const opened = await FileSource.open(path);
+    const opened = await open();
     close = opened.close;
     const source: Source = opened.source;
     size = source.size;
