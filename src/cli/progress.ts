@@ -5,18 +5,19 @@ import type { ScanProgress } from '../scan/index.js';
  * most every few seconds, and nothing at all for scans that finish quickly.
  */
 export function createProgress(
-  stream: NodeJS.WriteStream,
+  stream: Pick<NodeJS.WriteStream, 'write' | 'isTTY'>,
   enabled: boolean,
+  now: () => number = Date.now,
 ): { update: (p: ScanProgress) => void; done: () => void } {
   if (!enabled) return { update: () => {}, done: () => {} };
-  const started = Date.now();
+  const started = now();
   const quietFor = 1000;
-  let lastLine = 0;
+  let lastLine = Number.NEGATIVE_INFINITY;
   let drawn = false;
   return {
     update(progress) {
-      const now = Date.now();
-      if (now - started < quietFor) return;
+      const time = now();
+      if (time - started < quietFor) return;
       const ratio =
         progress.bytesTotal > 0
           ? progress.bytesDone / progress.bytesTotal
@@ -30,8 +31,8 @@ export function createProgress(
           `\r\x1b[2K[${bar}] ${progress.done}/${progress.total} files ${formatBytes(progress.bytesDone)} ${name}`,
         );
         drawn = true;
-      } else if (now - lastLine > 5000) {
-        lastLine = now;
+      } else if (time - lastLine > 5000) {
+        lastLine = time;
         stream.write(
           `scanning: ${progress.done}/${progress.total} files, ${formatBytes(progress.bytesDone)} of ${formatBytes(progress.bytesTotal)}\n`,
         );
