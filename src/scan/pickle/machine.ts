@@ -1,4 +1,6 @@
+import { Memo } from './memo.js';
 import { op, opcodes } from './opcodes.js';
+import { type ImportRecord, latin1Encoded, looksSerialized, newImportRecord, noteDirectCall } from './records.js';
 import {
   decodeLong,
   decodeRawUnicodeEscape,
@@ -38,23 +40,6 @@ export interface MachineLimits {
   readonly inlineBytes: number;
 }
 
-export interface ImportRecord {
-  readonly module: string;
-  readonly name: string;
-  readonly opcode: string;
-  readonly firstOffset: number;
-  count: number;
-  /** First calls, kept for evidence. */
-  readonly calls: PCall[];
-  /** Calls made on the global itself (not on something it returned). */
-  directCalls: number;
-  /** Constant string first arguments of direct calls (bounded); `opaqueArgs` counts the other direct calls. */
-  readonly firstArgs: Set<string>;
-  /** Offsets of byte-string first arguments of direct calls. */
-  readonly payloadArgs: number[];
-  opaqueArgs: number;
-}
-
 export type RunResult =
   | { readonly kind: 'stop'; readonly value: PValue }
   | { readonly kind: 'need'; readonly bytes: number }
@@ -92,9 +77,7 @@ export class PickleMachine {
 
   stack: PValue[] = [];
   metastack: PValue[][] = [];
-  memo: PValue[] = [];
-  sparseMemo: Map<number, PValue> | undefined;
-  memoCount = 0;
+  memo = new Memo();
   proto = 0;
   opCount = 0;
   readonly imports = new Map<string, ImportRecord>();
@@ -121,9 +104,7 @@ export class PickleMachine {
   reset(): void {
     this.stack = [];
     this.metastack = [];
-    this.memo = [];
-    this.sparseMemo = undefined;
-    this.memoCount = 0;
+    this.memo = new Memo();
     this.proto = 0;
     this.suspended.length = 0;
     this.pendingSkip = undefined;
@@ -176,7 +157,7 @@ export class PickleMachine {
             offset: this.base + start,
           };
         }
-        if (this.memoCount > this.limits.maxMemo) {
+        if (this.memo.size > this.limits.maxMemo) {
           this.pos = start;
           return {
             kind: 'limit',
@@ -311,7 +292,7 @@ export class PickleMachine {
             case op.GET: {
               const index = parseMemoIndex(line);
               if (index === undefined) return fail(start, 'GET argument is not an index');
-              const value = this.memoGet(index);
+              const value = this.memo.get(index);
               if (value === undefined) return fail(start, `memo has no entry ${index}`);
               stack.push(value);
               break;
@@ -320,7 +301,7 @@ export class PickleMachine {
               const index = parseMemoIndex(line);
               if (index === undefined) return fail(start, 'PUT argument is not an index');
               if (stack.length === 0) return fail(start, 'PUT with an empty stack');
-              this.memoPut(index, stack[stack.length - 1] as PValue);
+              this.memo.put(index, stack[stack.length - 1] as PValue);
               break;
             }
             case op.STRING: {
@@ -372,7 +353,7 @@ export class PickleMachine {
           const width = code === op.BINGET ? 1 : 4;
           if (pos + 1 + width > end) return need(start, 1 + width);
           const index = width === 1 ? (buf[pos + 1] as number) : buf.readUInt32LE(pos + 1);
-          const value = this.memoGet(index);
+          const value = this.memo.get(index);
           if (value === undefined) return fail(start, `memo has no entry ${index}`);
           stack.push(value);
           pos += 1 + width;
@@ -384,13 +365,13 @@ export class PickleMachine {
           if (pos + 1 + width > end) return need(start, 1 + width);
           if (stack.length === 0) return fail(start, 'PUT with an empty stack');
           const index = width === 1 ? (buf[pos + 1] as number) : buf.readUInt32LE(pos + 1);
-          this.memoPut(index, stack[stack.length - 1] as PValue);
+          this.memo.put(index, stack[stack.length - 1] as PValue);
           pos += 1 + width;
           break;
         }
         case op.MEMOIZE:
           if (stack.length === 0) return fail(start, 'MEMOIZE with an empty stack');
-          this.memoPut(this.memoCount, stack[stack.length - 1] as PValue);
+          this.memo.put(this.memo.size, stack[stack.length - 1] as PValue);
           pos += 1;
           break;
         case op.SHORT_BINSTRING:
@@ -591,18 +572,7 @@ export class PickleMachine {
     let record = this.imports.get(key);
     if (record) record.count++;
     else {
-      record = {
-        module,
-        name,
-        opcode,
-        firstOffset: offset,
-        count: 1,
-        calls: [],
-        directCalls: 0,
-        firstArgs: new Set(),
-        payloadArgs: [],
-        opaqueArgs: 0,
-      };
+      record = newImportRecord(module, name, opcode, offset);
       this.imports.set(key, record);
     }
     return { kind: 'global', module, name, offset, opcode };
@@ -685,58 +655,6 @@ export class PickleMachine {
       }
     }
   }
-
-  private memoGet(index: number): PValue | undefined {
-    if (index < this.memo.length) {
-      const value = this.memo[index];
-      if (value !== undefined) return value;
-    }
-    return this.sparseMemo?.get(index);
-  }
-
-  private memoPut(index: number, value: PValue): void {
-    // Dense indices go to an array; hostile sparse ones (LONG_BINPUT 0xffffffff) to a map, so a single
-    // opcode cannot make the machine allocate gigabytes.
-    if (index <= this.memo.length) {
-      if (index === this.memo.length) {
-        this.memo.push(value);
-        this.memoCount++;
-      } else {
-        if (this.memo[index] === undefined) this.memoCount++;
-        this.memo[index] = value;
-      }
-      return;
-    }
-    this.sparseMemo ??= new Map();
-    if (!this.sparseMemo.has(index)) this.memoCount++;
-    this.sparseMemo.set(index, value);
-  }
-}
-
-const maxFirstArgs = 64;
-
-/**
- * Protocol 2 writes bytes as `_codecs.encode(text, 'latin1')` (a safe global). Treating the call as the
- * bytes it makes lets nested payloads written that way be analysed like BINBYTES ones.
- */
-function latin1Encoded(fn: PValue, args: PValue, offset: number): PBytes | undefined {
-  if (!isObj(fn) || fn.kind !== 'global' || fn.module !== '_codecs' || fn.name !== 'encode') return undefined;
-  if (!isObj(args) || args.kind !== 'tuple' || args.count !== 2) return undefined;
-  const text = args.at(0);
-  const encoding = args.at(1);
-  if (typeof text !== 'string' || (encoding !== 'latin1' && encoding !== 'latin-1')) return undefined;
-  if (/[^\x00-\xff]/.test(text)) return undefined;
-  const data = Buffer.from(text, 'latin1');
-  return { kind: 'bytes', head: data.subarray(0, headBytes), length: data.length, offset, complete: true, data };
-}
-
-/** What argument-aware verdicts need: the constant first argument of each direct call. */
-function noteDirectCall(record: ImportRecord, args: PValue): void {
-  record.directCalls++;
-  const first = isObj(args) && args.kind === 'tuple' ? args.at(0) : undefined;
-  if (typeof first === 'string' && record.firstArgs.size < maxFirstArgs) record.firstArgs.add(first);
-  else if (isObj(first) && first.kind === 'bytes' && looksSerialized(first.head)) record.payloadArgs.push(first.offset);
-  else record.opaqueArgs++;
 }
 
 function seq(kind: SeqKind, items: PValue[], count = items.length): PSeq {
@@ -750,14 +668,4 @@ function addItems(target: PValue, items: PValue[], width: number): void {
     const room = Math.min(items.length, keptItems - target.size);
     for (let i = 0; i < room; i++) target.push(items[i] as PValue);
   }
-}
-
-const npyMagic = Buffer.from('\x93NUMPY', 'latin1');
-
-/** Strict signature check for nested payloads: a pickle with a PROTO header, a zip archive, a .npy array. */
-export function looksSerialized(head: Uint8Array): boolean {
-  if (head.length < 4) return false;
-  if (head[0] === 0x80 && (head[1] as number) >= 2 && (head[1] as number) <= 5) return true;
-  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return true;
-  return npyMagic.equals(head.subarray(0, 6));
 }

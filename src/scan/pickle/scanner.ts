@@ -5,8 +5,9 @@ import type { FormatScanner, ScanContext, ScanInput } from '../types.js';
 import type { GlobalEntry } from './globals-types.js';
 import { joblibArraySkip } from './joblib.js';
 import { collectStorages, legacyMagic, legacyPickleCount, walkStorages } from './legacy-torch.js';
-import { type ImportRecord, type MachineLimits, PickleMachine } from './machine.js';
+import { type MachineLimits, PickleMachine } from './machine.js';
 import { opcodes } from './opcodes.js';
+import type { ImportRecord } from './records.js';
 import { type PickleEnd, runPickleStream } from './stream.js';
 import { render } from './values.js';
 
