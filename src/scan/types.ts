@@ -65,6 +65,8 @@ export interface ScanContext {
   recognize(head: Buffer, hint: SniffHint): string | undefined;
   /** Throws a LimitError once the file's time budget is spent or the scan was aborted. */
   checkTime(): void;
+  /** Runs work that honours `signal`, turning an abort into the LimitError checkTime would throw. */
+  bounded<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T>;
   timeLeft(): string | undefined;
 }
 

@@ -109,7 +109,9 @@ async function memberSource(
   }
   const raw = input.source.slice(dataOffset, entry.compressedSize);
   if (entry.method === 0) {
-    if (raw.size <= crcCheckLimit && isSmallEnoughToVerify(ctx, input, entry.name, await raw.read(0, sniffBytes))) {
+    // Only members that hold something to scan are read whole for the CRC check; tensor data is not.
+    const head = raw.size <= crcCheckLimit ? await raw.read(0, sniffBytes) : undefined;
+    if (head && ctx.recognize(head, { name: entry.name, size: raw.size, strict: false })) {
       const data = await raw.read(0, raw.size);
       if (crc32(data) >>> 0 !== entry.crc) oddities.push('CRC-32 does not match the data');
     }
@@ -123,11 +125,13 @@ async function memberSource(
     });
     return undefined;
   }
-  const head = await decompressBounded('deflate-raw', raw, sniffBytes);
+  const head = await ctx.bounded((signal) => decompressBounded('deflate-raw', raw, sniffBytes, { signal }));
   if (!head.complete && !ctx.recognize(head.data, { name: entry.name, size: entry.size, strict: false })) {
     return new BufferSource(head.data);
   }
-  const whole = head.complete ? head : await decompressBounded('deflate-raw', raw, ctx.limits.maxDecompressedBytes);
+  const whole = head.complete
+    ? head
+    : await ctx.bounded((signal) => decompressBounded('deflate-raw', raw, ctx.limits.maxDecompressedBytes, { signal }));
   if (whole.exceeded) {
     const message = `member ${entry.name} expands past ${ctx.limits.maxDecompressedBytes} bytes (maxDecompressedBytes)`;
     ctx.report(input, { ruleId: 'scan.limit-exceeded', evidence: message, member: entry.name });
@@ -138,11 +142,6 @@ async function memberSource(
     oddities.push('CRC-32 does not match the data');
   }
   return new BufferSource(whole.data);
-}
-
-/** Only members that hold something to scan are read whole for the CRC check; tensor data is not. */
-function isSmallEnoughToVerify(ctx: ScanContext, _input: ScanInput, name: string, head: Buffer): boolean {
-  return ctx.recognize(head, { name, size: head.length, strict: false }) !== undefined;
 }
 
 function hex(value: number): string {

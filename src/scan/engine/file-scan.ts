@@ -57,7 +57,9 @@ async function scanObject(
 
   const ctx: ScanContext = {
     limits: deps.limits,
-    signal: deps.signal,
+    // The file's own signal: the caller's abort or the file's time budget, whichever comes first, so long
+    // decoders stop too, not only the loops that call checkTime.
+    signal: AbortSignal.any([deps.signal, AbortSignal.timeout(deps.limits.timeoutMs)]),
     classify: deps.classify,
     report(input, draft) {
       findings.push(makeFinding(input.path, joinMember(input.member, draft.member), draft));
@@ -90,6 +92,19 @@ async function scanObject(
     checkTime() {
       const reason = ctx.timeLeft();
       if (reason) throw new LimitError(deps.signal.aborted ? 'aborted' : 'timeoutMs', reason);
+    },
+    async bounded(work) {
+      try {
+        return await work(ctx.signal);
+      } catch (error) {
+        if (ctx.signal.aborted) {
+          const reason = deps.signal.aborted
+            ? 'scan aborted'
+            : `time budget of ${deps.limits.timeoutMs} ms spent (timeoutMs)`;
+          throw new LimitError(deps.signal.aborted ? 'aborted' : 'timeoutMs', reason);
+        }
+        throw error;
+      }
     },
     timeLeft() {
       if (deps.signal.aborted) return 'scan aborted';

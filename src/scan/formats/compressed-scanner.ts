@@ -49,7 +49,9 @@ function zlibHeadDecodes(head: Buffer): boolean {
 async function scanCompressed(ctx: ScanContext, input: ScanInput, head: Buffer): Promise<void> {
   const kind = detect(head) as Compression;
   ctx.format(kind);
-  const result = await decompressBounded(kind, input.source, ctx.limits.maxDecompressedBytes, { signal: ctx.signal });
+  const result = await ctx.bounded((signal) =>
+    decompressBounded(kind, input.source, ctx.limits.maxDecompressedBytes, { signal }),
+  );
   const inner = wrapperExtensions.test(input.name) ? input.name.replace(wrapperExtensions, '') : `<${kind}>`;
   if (result.exceeded) {
     const message = `${kind} stream expands past ${ctx.limits.maxDecompressedBytes} bytes (maxDecompressedBytes)`;
