@@ -184,32 +184,16 @@ function findDangerousFor(index: ModuleIndex, ref: GlobalRef, tracker: DangerTra
   return true;
 }
 
-function escapeEntry(ref: GlobalRef, attribute: string, why: string): GlobalEntry {
-  return {
-    module: ref.module,
-    names: [ref.name],
-    verdict: 'dangerous',
-    severity: 'critical',
-    category: 'indirection',
-    reason: `reaches ${attribute}: ${why}`,
-  };
-}
-
-function tooDeepEntry(ref: GlobalRef): GlobalEntry {
-  return {
-    module: ref.module,
-    names: [ref.name],
-    verdict: 'dangerous',
-    severity: 'high',
-    category: 'indirection',
-    reason: `attribute path deeper than ${MAX_PARTS} parts: no real global looks like this`,
-  };
+/** An entry made up for a verdict the data cannot express as a module and name. */
+function syntheticEntry(ref: GlobalRef, severity: 'high' | 'critical', reason: string): GlobalEntry {
+  return { module: ref.module, names: [ref.name], verdict: 'dangerous', severity, category: 'indirection', reason };
 }
 
 function findEscape(ref: GlobalRef): DangerHit | undefined {
   for (const part of [...ref.module.split('.'), ...ref.name.split('.')]) {
     const why = ESCAPE_ATTRIBUTES.get(part);
-    if (why !== undefined) return { entry: escapeEntry(ref, part, why), matched: ref, score: 2 };
+    if (why !== undefined)
+      return { entry: syntheticEntry(ref, 'critical', `reaches ${part}: ${why}`), matched: ref, score: 2 };
   }
   return undefined;
 }
@@ -217,7 +201,16 @@ function findEscape(ref: GlobalRef): DangerHit | undefined {
 function findDangerous(index: ModuleIndex, refs: readonly GlobalRef[]): DangerHit | undefined {
   const tracker = new DangerTracker();
   for (const ref of refs) {
-    if (!findDangerousFor(index, ref, tracker)) return { entry: tooDeepEntry(ref), matched: ref, score: 2 };
+    if (!findDangerousFor(index, ref, tracker))
+      return {
+        entry: syntheticEntry(
+          ref,
+          'high',
+          `attribute path deeper than ${MAX_PARTS} parts: no real global looks like this`,
+        ),
+        matched: ref,
+        score: 2,
+      };
   }
   return tracker.best && { entry: tracker.best.entry, matched: tracker.best.matched, score: tracker.best.score };
 }
