@@ -26,7 +26,6 @@ export const dangerousIoEntries = [
     verdict: 'dangerous',
     category: 'network',
     reason: 'TLS-wrapped sockets and certificate loading from disk',
-    references: ['GHSA-hgrh-qx5j-jfwx'],
   },
   { module: '_ssl', names: ['*'], verdict: 'dangerous', category: 'network', reason: 'C implementation behind ssl' },
   {
@@ -61,7 +60,7 @@ export const dangerousIoEntries = [
     category: 'process-execution',
     reason:
       'event loops, create_subprocess_shell/exec and the unix_events subprocess transports start processes and open sockets',
-    references: ['CVE-2025-10157'],
+    references: ['CVE-2025-10157', 'GHSA-q77w-mwjj-7mqx', 'GHSA-jgw4-cr84-mqxg'],
   },
   {
     module: 'asyncore',
@@ -84,7 +83,6 @@ export const dangerousIoEntries = [
     verdict: 'dangerous',
     category: 'network',
     reason: 'client connections, http.server (CGI handlers run scripts) and cookiejar file IO',
-    references: ['GHSA-hgrh-qx5j-jfwx'],
   },
   {
     module: 'httplib',
@@ -93,7 +91,6 @@ export const dangerousIoEntries = [
     verdict: 'dangerous',
     category: 'network',
     reason: 'Python 2 HTTP client (Python 3 unpicklers map it to http.client)',
-    references: ['GHSA-hgrh-qx5j-jfwx'],
   },
   {
     module: 'urllib',
@@ -101,7 +98,6 @@ export const dangerousIoEntries = [
     verdict: 'dangerous',
     category: 'network',
     reason: 'Python 2 urlopen/urlretrieve fetch URLs and write files; Python 3 urllib package root',
-    references: ['GHSA-hgrh-qx5j-jfwx'],
   },
   {
     module: 'urllib.request',
@@ -110,7 +106,6 @@ export const dangerousIoEntries = [
     verdict: 'dangerous',
     category: 'network',
     reason: 'urlopen and urlretrieve fetch any URL (file:// included) and write downloads to disk',
-    references: ['GHSA-hgrh-qx5j-jfwx'],
   },
   {
     module: 'urllib.robotparser',
@@ -126,7 +121,6 @@ export const dangerousIoEntries = [
     verdict: 'dangerous',
     category: 'network',
     reason: 'Python 2 urlopen (Python 3 unpicklers map it to urllib.request)',
-    references: ['GHSA-hgrh-qx5j-jfwx'],
   },
   {
     module: 'urllib3',
@@ -143,7 +137,6 @@ export const dangerousIoEntries = [
     verdict: 'dangerous',
     category: 'network',
     reason: 'get/post and Session fetch or send to any URL',
-    references: ['GHSA-hgrh-qx5j-jfwx'],
   },
   {
     module: 'httpx',
@@ -168,7 +161,6 @@ export const dangerousIoEntries = [
     verdict: 'dangerous',
     category: 'network',
     reason: 'async HTTP client and server',
-    references: ['GHSA-hgrh-qx5j-jfwx'],
   },
   {
     module: 'ftplib',
@@ -228,7 +220,6 @@ export const dangerousIoEntries = [
     verdict: 'dangerous',
     category: 'filesystem',
     reason: 'copies, moves and deletes trees (rmtree), unpacks archives, and which() probes PATH',
-    references: ['GHSA-46h3-79wf-xr6c'],
   },
   {
     module: 'io',
@@ -468,7 +459,6 @@ export const dangerousIoEntries = [
     verdict: 'dangerous',
     category: 'nested-deserialization',
     reason: 'loads, load and Unpickler run a second, unscanned unpickle of embedded bytes',
-    references: ['GHSA-84r2-jw7c-4r5q'],
   },
   {
     module: '_pickle',
@@ -477,7 +467,6 @@ export const dangerousIoEntries = [
     verdict: 'dangerous',
     category: 'nested-deserialization',
     reason: 'C unpickler: loads/Unpickler run a second, unscanned unpickle',
-    references: ['GHSA-84r2-jw7c-4r5q'],
   },
   {
     module: 'cPickle',
@@ -486,7 +475,6 @@ export const dangerousIoEntries = [
     verdict: 'dangerous',
     category: 'nested-deserialization',
     reason: 'Python 2 C unpickler (Python 3 unpicklers map it to pickle)',
-    references: ['GHSA-84r2-jw7c-4r5q'],
   },
   {
     module: 'shelve',

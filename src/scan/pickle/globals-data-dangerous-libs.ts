@@ -308,6 +308,7 @@ export const dangerousLibraryEntries = [
     verdict: 'dangerous',
     category: 'code-execution',
     reason: 'compiles Fortran/C and builds extension modules; crackfortran.getlincoef/_eval_length eval expressions',
+    references: ['GHSA-r8g5-cgf2-4m4m'],
   },
   {
     module: 'numpy.distutils',
@@ -378,7 +379,7 @@ export const dangerousLibraryEntries = [
     verdict: 'dangerous',
     category: 'code-execution',
     reason: 'load runs TorchScript; annotations eval type comments; unsupported_tensor_ops.execWrapper calls exec',
-    references: ['CVE-2022-45907'],
+    references: ['CVE-2022-45907', 'GHSA-vr7h-p6mm-wpmh'],
   },
   {
     module: 'torch._dynamo',
@@ -387,6 +388,7 @@ export const dangerousLibraryEntries = [
     verdict: 'dangerous',
     category: 'code-execution',
     reason: 'graph capture and guards compile and run generated code',
+    references: ['GHSA-86cj-95qr-2p4f'],
   },
   {
     module: 'torch._inductor',
@@ -411,6 +413,7 @@ export const dangerousLibraryEntries = [
     verdict: 'dangerous',
     category: 'code-execution',
     reason: 'GraphModule reconstruction execs generated source; symbolic_shapes evaluates guard expressions',
+    references: ['GHSA-f4x7-rfwp-v3xw'],
   },
   {
     module: 'torch.export',
@@ -450,6 +453,7 @@ export const dangerousLibraryEntries = [
     verdict: 'dangerous',
     category: 'process-execution',
     reason: 'run executes shell commands',
+    references: ['GHSA-f745-w6jp-hpxx', 'GHSA-jhph-76pp-mggw'],
   },
   {
     module: 'torch.utils.bottleneck',
@@ -458,6 +462,7 @@ export const dangerousLibraryEntries = [
     verdict: 'dangerous',
     category: 'debugger-profiler',
     reason: 'run_cprofile and run_autograd_prof execute code strings',
+    references: ['GHSA-4r9r-ch6f-vxmx', 'GHSA-4whj-rm5r-c2v8'],
   },
   {
     module: 'torch.utils._config_module',
@@ -465,6 +470,7 @@ export const dangerousLibraryEntries = [
     verdict: 'dangerous',
     category: 'code-execution',
     reason: 'ConfigModule.load_config unpickles or execs configuration',
+    references: ['GHSA-vv6j-3g6g-2pvj'],
   },
   {
     module: 'torch.utils.cpp_extension',
@@ -479,6 +485,7 @@ export const dangerousLibraryEntries = [
     verdict: 'dangerous',
     category: 'nested-deserialization',
     reason: 'basichandlers unpickles sample bytes',
+    references: ['GHSA-h3qp-7fh3-f8h4'],
   },
   {
     module: 'torch.distributed.rpc',
@@ -733,7 +740,16 @@ export const dangerousLibraryEntries = [
     verdict: 'dangerous',
     category: 'code-execution',
     reason: 'IDLE: pyshell/run runcode, calltip and autocomplete evaluate expressions',
-    references: ['GHSA-r8g5-cgf2-4m4m'],
+    references: [
+      'GHSA-3vg9-h568-4w9m',
+      'GHSA-6w4w-5w54-rjvr',
+      'GHSA-7cq8-mj8x-j263',
+      'GHSA-8r4j-24qv-fmq9',
+      'GHSA-9xph-j2h6-g47v',
+      'GHSA-m869-42cg-3xwr',
+      'GHSA-j343-8v2j-ff7w',
+      'GHSA-3gf5-cxq9-w223',
+    ],
   },
   {
     module: 'lib2to3',
@@ -742,6 +758,6 @@ export const dangerousLibraryEntries = [
     verdict: 'dangerous',
     category: 'code-execution',
     reason: 'pgen2 Grammar.loads unpickles; ParserGenerator.make_label evals',
-    references: ['GHSA-r8g5-cgf2-4m4m'],
+    references: ['GHSA-f54q-57x4-jg88', 'GHSA-p9w7-82w4-7q8m'],
   },
 ] as const satisfies readonly GlobalEntry[];

@@ -83,6 +83,7 @@ export const dangerousCoreEntries = [
     verdict: 'dangerous',
     category: 'process-execution',
     reason: 'spawn runs a program attached to a pseudo-terminal',
+    references: ['GHSA-hgrh-qx5j-jfwx', 'GHSA-vqmv-47xg-9wpr'],
   },
   {
     module: 'pexpect',
@@ -253,7 +254,6 @@ export const dangerousCoreEntries = [
     verdict: 'dangerous',
     category: 'process-execution',
     reason: 'EnvBuilder creates environments and runs ensurepip and scripts in them',
-    references: ['GHSA-vqmv-47xg-9wpr'],
   },
   {
     module: 'ensurepip',
@@ -262,7 +262,7 @@ export const dangerousCoreEntries = [
     verdict: 'dangerous',
     category: 'process-execution',
     reason: '_run_pip and bootstrap run pip to install packages',
-    references: ['GHSA-vqmv-47xg-9wpr'],
+    references: ['GHSA-xp4f-hrf8-rxw7'],
   },
   {
     module: 'pip',
@@ -271,7 +271,7 @@ export const dangerousCoreEntries = [
     verdict: 'dangerous',
     category: 'process-execution',
     reason: 'main and the _internal CLI install arbitrary packages, which runs their build code',
-    references: ['CVE-2025-1716', 'GHSA-vqmv-47xg-9wpr'],
+    references: ['CVE-2025-1716'],
   },
   {
     module: 'setuptools',
@@ -296,6 +296,7 @@ export const dangerousCoreEntries = [
     verdict: 'dangerous',
     category: 'process-execution',
     reason: 'spawn runs commands, file_util.write_file writes files, core.run_setup executes scripts',
+    references: ['GHSA-m273-6v24-x4m4'],
   },
   {
     module: 'conda',
@@ -415,6 +416,7 @@ export const dangerousCoreEntries = [
     verdict: 'dangerous',
     category: 'code-execution',
     reason: 'InteractiveInterpreter.runcode/runsource and interact execute Python source',
+    references: ['GHSA-cj3c-v495-4xqh'],
   },
   {
     module: 'codeop',
@@ -607,7 +609,6 @@ export const dangerousCoreEntries = [
     verdict: 'dangerous',
     category: 'import-machinery',
     reason: 'resolve_name imports and walks any dotted name; get_importer, walk_packages and read_code load code',
-    references: ['GHSA-vvpj-8cmc-gx39'],
   },
   {
     module: 'inspect',
@@ -638,6 +639,7 @@ export const dangerousCoreEntries = [
     verdict: 'dangerous',
     category: 'code-execution',
     reason: 'locate imports any dotted name; pager, pipepager and tempfilepager run shell commands',
+    references: ['GHSA-84r2-jw7c-4r5q'],
   },
   {
     module: 'pydoc_data',
@@ -654,7 +656,6 @@ export const dangerousCoreEntries = [
     verdict: 'dangerous',
     category: 'debugger-profiler',
     reason: 'run, runcall, runeval and Pdb execute code under the debugger',
-    references: ['GHSA-46h3-79wf-xr6c', 'GHSA-4675-36f9-wf6r'],
   },
   {
     module: 'bdb',
@@ -663,7 +664,6 @@ export const dangerousCoreEntries = [
     verdict: 'dangerous',
     category: 'debugger-profiler',
     reason: 'Bdb.run and runctx execute code strings',
-    references: ['GHSA-46h3-79wf-xr6c', 'GHSA-4675-36f9-wf6r'],
   },
   {
     module: 'cProfile',
@@ -672,7 +672,7 @@ export const dangerousCoreEntries = [
     verdict: 'dangerous',
     category: 'debugger-profiler',
     reason: 'run and runctx execute a code string under the profiler',
-    references: ['GHSA-46h3-79wf-xr6c', 'GHSA-4675-36f9-wf6r'],
+    references: ['GHSA-9w88-8rmg-7g2p', 'GHSA-49gj-c84q-6qm9'],
   },
   {
     module: 'profile',
@@ -681,7 +681,7 @@ export const dangerousCoreEntries = [
     verdict: 'dangerous',
     category: 'debugger-profiler',
     reason: 'run and runctx execute a code string under the profiler',
-    references: ['GHSA-46h3-79wf-xr6c', 'GHSA-4675-36f9-wf6r'],
+    references: ['GHSA-x696-vm39-cp64', 'GHSA-6vqj-c2q5-j97w'],
   },
   {
     module: '_lsprof',
@@ -706,7 +706,7 @@ export const dangerousCoreEntries = [
     verdict: 'dangerous',
     category: 'debugger-profiler',
     reason: 'Trace.run and runctx execute code strings',
-    references: ['GHSA-46h3-79wf-xr6c', 'GHSA-4675-36f9-wf6r'],
+    references: ['GHSA-5qwp-399c-mjwf', 'GHSA-g344-hcph-8vgg'],
   },
   {
     module: 'timeit',
@@ -715,7 +715,6 @@ export const dangerousCoreEntries = [
     verdict: 'dangerous',
     category: 'debugger-profiler',
     reason: 'timeit, repeat and Timer compile and execute statement strings',
-    references: ['GHSA-46h3-79wf-xr6c', 'GHSA-4675-36f9-wf6r'],
   },
   {
     module: 'doctest',
@@ -724,7 +723,7 @@ export const dangerousCoreEntries = [
     verdict: 'dangerous',
     category: 'debugger-profiler',
     reason: 'debug_script, run_docstring_examples and testmod execute code found in strings',
-    references: ['GHSA-46h3-79wf-xr6c', 'GHSA-4675-36f9-wf6r'],
+    references: ['GHSA-fqq6-7vqf-w3fg'],
   },
   {
     module: 'ctypes',
@@ -733,6 +732,7 @@ export const dangerousCoreEntries = [
     verdict: 'dangerous',
     category: 'native-code',
     reason: 'CDLL, cdll, pythonapi and cast load libraries and call raw memory; util.find_library runs commands',
+    references: ['GHSA-4675-36f9-wf6r'],
   },
   {
     module: '_ctypes',
@@ -795,7 +795,7 @@ export const dangerousCoreEntries = [
     verdict: 'dangerous',
     category: 'indirection',
     reason: 'attrgetter walks attribute paths given as strings; methodcaller calls any named method',
-    references: ['GHSA-m273-6v24-x4m4', 'GHSA-955r-x9j8-7rhh'],
+    references: ['GHSA-46h3-79wf-xr6c', 'GHSA-955r-x9j8-7rhh', 'GHSA-84r2-jw7c-4r5q'],
   },
   {
     module: 'operator',
@@ -804,7 +804,6 @@ export const dangerousCoreEntries = [
     severity: 'high',
     category: 'indirection',
     reason: 'indexes any mapping (module dicts, sys.modules) by a pickle-chosen key',
-    references: ['GHSA-m273-6v24-x4m4', 'GHSA-955r-x9j8-7rhh'],
   },
   {
     module: '_operator',
@@ -820,7 +819,7 @@ export const dangerousCoreEntries = [
     verdict: 'dangerous',
     category: 'indirection',
     reason: 'attrgetter walks attribute paths given as strings; methodcaller calls any named method',
-    references: ['GHSA-m273-6v24-x4m4', 'GHSA-955r-x9j8-7rhh'],
+    references: ['GHSA-46h3-79wf-xr6c', 'GHSA-955r-x9j8-7rhh'],
   },
   {
     module: '_operator',
@@ -829,7 +828,6 @@ export const dangerousCoreEntries = [
     severity: 'high',
     category: 'indirection',
     reason: 'indexes any mapping by a pickle-chosen key',
-    references: ['GHSA-m273-6v24-x4m4', 'GHSA-955r-x9j8-7rhh'],
   },
   {
     module: 'functools',

@@ -68,9 +68,20 @@ const advisories: ReadonlyArray<readonly [string, string, string]> = [
   ['picklescan test corpus', '__builtin__', 'apply'],
 ];
 
+/** Advisories the data cites by their CVE alias. */
+const aliases: Record<string, string> = { 'GHSA-g38g-8gr9-h9xp': 'CVE-2026-56315' };
+
 describe('published scanner bypasses', () => {
   const classify = createGlobalClassifier();
   it.each(advisories)('%s: %s.%s is dangerous', (_advisory, module, name) => {
     expect(classify({ module, name }).verdict).toBe('dangerous');
+  });
+
+  it.each(
+    advisories.filter(([advisory]) => /^(GHSA|CVE)-/.test(advisory)),
+  )('%s is cited by the entry that catches %s.%s', (advisory, module, name) => {
+    const verdict = classify({ module, name });
+    const references = verdict.verdict === 'dangerous' ? (verdict.entry.references ?? []) : [];
+    expect(references).toContain(aliases[advisory] ?? advisory);
   });
 });
