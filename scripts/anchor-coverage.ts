@@ -265,7 +265,7 @@ function main(): void {
   const path = process.argv[2] ?? defaultPath;
   const lists = anchorLists(record(JSON.parse(readFileSync(path, 'utf8')) as Json, path));
 
-  const rows: string[][] = [['scanner', 'list', 'kind', 'entries', 'dangerous', 'misses']];
+  const rows: string[][] = [['scanner', 'list', 'kind', 'entries', 'dangerous', 'misses', 'unknown']];
   const misses: string[] = [];
   const disagreements = new Map<string, string>();
   for (const { scanner, list, dangerous, probes } of lists) {
@@ -277,6 +277,10 @@ function main(): void {
       String(probes.length),
       String(hits.length),
       dangerous ? String(probes.length - hits.length) : '-',
+      // For safe lists: how many we would report as unreviewed (medium) rather than quiet.
+      dangerous
+        ? '-'
+        : String(probes.filter((probe) => probe.refs.some((ref) => classify(ref).verdict === 'unknown')).length),
     ]);
     if (dangerous) {
       for (const probe of probes) if (!covered(probe)) misses.push(`${scanner} ${list}: ${probe.label}`);
