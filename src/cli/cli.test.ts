@@ -126,3 +126,27 @@ describe('mlsecops (spawned, as installed)', () => {
     expect(JSON.parse(failure.stdout).summary.files).toBe(6);
   });
 });
+
+describe('mlsecops scan on special files', () => {
+  const run = promisify(execFile);
+
+  it('refuses a FIFO named on the command line instead of blocking on it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mlsecops-'));
+    const fifo = join(dir, 'model.pkl');
+    await run('mkfifo', [fifo]);
+    const result = await cli(['scan', fifo]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/not a regular file or folder/);
+  });
+
+  it('lists a FIFO inside a folder as skipped, without reading it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mlsecops-'));
+    await run('mkfifo', [join(dir, 'pipe.pkl')]);
+    const result = await cli(['scan', dir, '--format', 'json']);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.files).toEqual([
+      expect.objectContaining({ status: 'skipped', errors: [expect.objectContaining({ code: 'NOT_A_REGULAR_FILE' })] }),
+    ]);
+  });
+});

@@ -49,8 +49,11 @@ export async function scanPaths(paths: readonly string[], options: ScanOptions =
     } else if (entry.kind === 'link-outside') {
       files.push(emptyFile(entry.path, 'skipped', 'SYMLINK_OUTSIDE_ROOT', `link to ${entry.target} not followed`));
       findings.push(linkFinding(entry.path, entry.target));
+    } else if (entry.kind === 'special') {
+      files.push(emptyFile(entry.path, 'skipped', 'NOT_A_REGULAR_FILE', entry.message));
     } else {
       files.push(emptyFile(entry.path, 'error', 'UNREADABLE', entry.message));
+      findings.push(makeFinding(entry.path, undefined, { ruleId: 'scan.read-error', evidence: entry.message }));
     }
     options.onProgress?.({ done: index + 1, total: entries.length, bytesDone, bytesTotal, path: entry.path });
   }

@@ -1,9 +1,11 @@
-import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 
 export type WalkEntry =
   | { readonly kind: 'file'; readonly path: string; readonly size: number }
   | { readonly kind: 'link-outside'; readonly path: string; readonly target: string }
+  | { readonly kind: 'special'; readonly path: string; readonly message: string }
   | { readonly kind: 'unreadable'; readonly path: string; readonly message: string };
 
 export class PathError extends Error {
@@ -35,6 +37,14 @@ export async function walkPaths(paths: readonly string[]): Promise<WalkEntry[]> 
     const info = await stat(root).catch((error: NodeJS.ErrnoException) => {
       throw new PathError('PATH_UNREADABLE', `cannot read ${input}: ${error.code ?? error}`);
     });
+    // A FIFO or device named on the command line would block or never end: refuse it, like a missing path.
+    if (!info.isDirectory() && !info.isFile())
+      throw new PathError('PATH_UNREADABLE', `${input} is not a regular file or folder`);
+    await access(root, info.isDirectory() ? constants.R_OK | constants.X_OK : constants.R_OK).catch(
+      (error: NodeJS.ErrnoException) => {
+        throw new PathError('PATH_UNREADABLE', `cannot read ${input}: ${error.code ?? error}`);
+      },
+    );
     if (info.isDirectory()) await walkDir(input, root, root, entries, seen);
     else if (!seen.has(root)) {
       seen.add(root);
@@ -75,10 +85,13 @@ async function walkDir(
       }
       const info = link.isSymbolicLink() ? await stat(target) : link;
       if (info.isDirectory()) await walkDir(shown, target, root, out, seen);
-      else if (info.isFile() && !seen.has(target)) {
-        seen.add(target);
-        out.push({ kind: 'file', path: shown, size: info.size });
-      }
+      else if (info.isFile()) {
+        if (!seen.has(target)) {
+          seen.add(target);
+          out.push({ kind: 'file', path: shown, size: info.size });
+        }
+      } else
+        out.push({ kind: 'special', path: shown, message: 'not a regular file (FIFO, socket or device); not read' });
     } catch (error) {
       out.push({ kind: 'unreadable', path: shown, message: String((error as NodeJS.ErrnoException).code ?? error) });
     }
