@@ -1,33 +1,16 @@
-import type { Reference, Severity } from '../contracts/index.js';
+import { ggufRules } from './formats/gguf/rules.js';
+import { kerasRules } from './formats/keras/rules.js';
+import { onnxRules } from './formats/onnx/rules.js';
+import { repoRules } from './formats/repo/rules.js';
+import { safetensorsRules } from './formats/safetensors/rules.js';
+import { tensorflowRules } from './formats/tensorflow/rules.js';
 
-/**
- * Every rule the model scanner reports, defined once: title, default severity, remediation and the
- * framework references. Findings take their text from here; SARIF's rule table is built from it.
- */
-export interface RuleInfo {
-  readonly title: string;
-  readonly severity: Severity;
-  readonly category: string;
-  readonly description: string;
-  readonly remediation: string;
-  readonly references: readonly Reference[];
-}
+import { atlas, cve, cwe, evasion, modelCode, type RuleInfo } from './rule-refs.js';
 
-const atlas = (id: string): Reference => ({ kind: 'mitre-atlas', id, url: `https://atlas.mitre.org/techniques/${id}` });
-const owaspMl = (id: string): Reference => ({ kind: 'owasp-ml', id });
-const cwe = (n: number): Reference => ({
-  kind: 'cwe',
-  id: `CWE-${n}`,
-  url: `https://cwe.mitre.org/data/definitions/${n}.html`,
-});
-export const cve = (id: string): Reference => ({ kind: 'cve', id, url: `https://www.cve.org/CVERecord?id=${id}` });
-export const ghsa = (id: string): Reference => ({ kind: 'ghsa', id, url: `https://github.com/advisories/${id}` });
+export type { RuleInfo } from './rule-refs.js';
+export { cve, ghsa } from './rule-refs.js';
 
-/** Supply-chain compromise of a model artifact that runs code when loaded. */
-const modelCode = [atlas('AML.T0010.003'), atlas('AML.T0011.000'), owaspMl('ML06'), cwe(502)];
-const evasion = [atlas('AML.T0010.003'), owaspMl('ML06')];
-
-export const rules = {
+export const coreRules = {
   'pickle.dangerous-global': {
     title: 'Pickle imports a dangerous callable',
     severity: 'critical',
@@ -196,4 +179,15 @@ export const rules = {
     remediation: 'Fix permissions or the storage error and scan again.',
     references: [],
   },
+} as const satisfies Record<string, RuleInfo>;
+
+/** Every rule of the model scanner: the core ones above and each format's own. */
+export const rules = {
+  ...coreRules,
+  ...onnxRules,
+  ...tensorflowRules,
+  ...kerasRules,
+  ...ggufRules,
+  ...safetensorsRules,
+  ...repoRules,
 } as const satisfies Record<string, RuleInfo>;
