@@ -2,6 +2,7 @@ import { tarScanner } from './archive/tar-scanner.js';
 import { zipScanner } from './archive/zip-scanner.js';
 import { compressedScanner } from './formats/compressed-scanner.js';
 import { opaqueScanner } from './formats/opaque-scanner.js';
+import { safetensorsScanner } from './formats/safetensors/scanner.js';
 import { npyScanner } from './numpy/npy-scanner.js';
 import { pickleScanner } from './pickle/scanner.js';
 import type { FormatScanner } from './types.js';
@@ -15,6 +16,7 @@ export const formatScanners = {
   opaque: opaqueScanner,
   numpy: npyScanner,
   tar: tarScanner,
+  safetensors: safetensorsScanner,
   compressed: compressedScanner,
   pickle: pickleScanner,
 } satisfies Record<string, FormatScanner>;

@@ -30,6 +30,7 @@ const seeds = [
   'benign/sklearn/pipeline.joblib.lz4',
   'benign/sklearn/random_forest.joblib',
   'malicious/evasion/nullifai_7z.7z',
+  '../formats/safetensors/testdata/model.safetensors',
 ]
   .map((file) => join(testdata, file))
   .filter((path) => statSync(path, { throwIfNoEntry: false })?.isFile());
@@ -44,7 +45,7 @@ const deps = {
 
 describe('format readers under fuzzing', () => {
   it('has a seed for every container format', () => {
-    expect(seeds.length).toBe(14);
+    expect(seeds.length).toBe(15);
     expect(readdirSync(testdata)).toContain('benign');
   });
 
