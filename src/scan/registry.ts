@@ -2,6 +2,8 @@ import { tarScanner } from './archive/tar-scanner.js';
 import { zipScanner } from './archive/zip-scanner.js';
 import { compressedScanner } from './formats/compressed-scanner.js';
 import { opaqueScanner } from './formats/opaque-scanner.js';
+import { jsonScanner } from './formats/repo/json-scanner.js';
+import { pythonScanner } from './formats/repo/python-scanner.js';
 import { safetensorsScanner } from './formats/safetensors/scanner.js';
 import { npyScanner } from './numpy/npy-scanner.js';
 import { pickleScanner } from './pickle/scanner.js';
@@ -18,6 +20,8 @@ export const formatScanners = {
   tar: tarScanner,
   safetensors: safetensorsScanner,
   compressed: compressedScanner,
+  json: jsonScanner,
+  python: pythonScanner,
   pickle: pickleScanner,
 } satisfies Record<string, FormatScanner>;
 

@@ -35,20 +35,26 @@ async function scanZip(ctx: ScanContext, input: ScanInput): Promise<void> {
     ctx.report(input, { ruleId: 'scan.limit-exceeded', evidence: message });
     ctx.partial(input, 'LIMIT_EXCEEDED', message);
   }
-  labelFlavour(ctx, input, directory.entries);
+  const torchscript = labelFlavour(ctx, input, directory.entries);
   for (const entry of directory.entries) {
     ctx.checkTime();
     if (entry.name.endsWith('/')) continue;
+    // TorchScript sources are compiled by torch.jit, not run by Python; torch.torchscript-code covers them.
+    if (torchscript && torchscriptCode.test(entry.name)) continue;
     checkMemberPath(ctx, input, entry.name);
     await scanEntry(ctx, input, entry);
   }
 }
 
-function labelFlavour(ctx: ScanContext, input: ScanInput, entries: readonly ZipEntry[]): void {
+const torchscriptCode = /(^|\/)code\/.+\.py$/;
+
+/** Labels the archive's flavour; returns whether it is a TorchScript archive. */
+function labelFlavour(ctx: ScanContext, input: ScanInput, entries: readonly ZipEntry[]): boolean {
   const names = entries.map((entry) => entry.name);
   if (names.some((name) => /(^|\/)data\.pkl$/.test(name))) ctx.format('pytorch');
-  const code = names.filter((name) => /(^|\/)code\/.+\.py$/.test(name));
-  if (code.length > 0 && names.some((name) => /(^|\/)constants\.pkl$/.test(name))) {
+  const code = names.filter((name) => torchscriptCode.test(name));
+  const torchscript = code.length > 0 && names.some((name) => /(^|\/)constants\.pkl$/.test(name));
+  if (torchscript) {
     ctx.format('torchscript');
     ctx.report(input, {
       ruleId: 'torch.torchscript-code',
@@ -57,6 +63,8 @@ function labelFlavour(ctx: ScanContext, input: ScanInput, entries: readonly ZipE
     });
   }
   if (names.length > 0 && names.every((name) => name.endsWith('.npy'))) ctx.format('npz');
+  if (names.includes('MAR-INF/MANIFEST.json')) ctx.format('torchserve-mar');
+  return torchscript;
 }
 
 async function scanEntry(ctx: ScanContext, input: ScanInput, entry: ZipEntry): Promise<void> {
