@@ -1,10 +1,11 @@
 import type { ScanContext, ScanInput } from '../../types.js';
+import { analyzeKerasConfig, looksLikeKerasConfig } from '../keras/config.js';
 
 /** One kind of configuration document: how to recognise it and what to report. */
 export interface JsonAnalyzer {
   readonly name: string;
   applies(document: unknown): boolean;
-  analyze(ctx: ScanContext, input: ScanInput, document: unknown): void;
+  analyze(ctx: ScanContext, input: ScanInput, document: unknown): void | Promise<void>;
 }
 
 type Json = Record<string, unknown>;
@@ -63,4 +64,11 @@ const torchServeManifest: JsonAnalyzer = {
   },
 };
 
-export const jsonAnalyzers: readonly JsonAnalyzer[] = [huggingFaceConfig, torchServeManifest];
+/** Keras config.json (in a .keras zip, or alone): layers that carry or import code. */
+const kerasConfig: JsonAnalyzer = {
+  name: 'keras-config',
+  applies: looksLikeKerasConfig,
+  analyze: (ctx, input, document) => analyzeKerasConfig(ctx, input, document, input.member ?? input.name),
+};
+
+export const jsonAnalyzers: readonly JsonAnalyzer[] = [huggingFaceConfig, torchServeManifest, kerasConfig];

@@ -32,7 +32,7 @@ async function scanJson(ctx: ScanContext, input: ScanInput): Promise<void> {
   for (const analyzer of jsonAnalyzers) {
     if (analyzer.applies(document)) {
       ctx.format(analyzer.name);
-      analyzer.analyze(ctx, input, document);
+      await analyzer.analyze(ctx, input, document);
     }
   }
 }
