@@ -1,0 +1,2 @@
+export { ggufScanner } from './gguf-scanner.js';
+export { llamafileScanner } from './llamafile-scanner.js';
