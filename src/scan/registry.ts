@@ -1,10 +1,14 @@
 import { tarScanner } from './archive/tar-scanner.js';
 import { zipScanner } from './archive/zip-scanner.js';
 import { compressedScanner } from './formats/compressed-scanner.js';
+import { ggufScanner, llamafileScanner } from './formats/gguf/index.js';
+import { hdf5Scanner } from './formats/keras/hdf5-scanner.js';
+import { onnxScanner } from './formats/onnx/scanner.js';
 import { opaqueScanner } from './formats/opaque-scanner.js';
 import { jsonScanner } from './formats/repo/json-scanner.js';
 import { pythonScanner } from './formats/repo/python-scanner.js';
 import { safetensorsScanner } from './formats/safetensors/scanner.js';
+import { graphDefScanner, kerasMetadataScanner, savedModelScanner, tfliteScanner } from './formats/tensorflow/index.js';
 import { npyScanner } from './numpy/npy-scanner.js';
 import { pickleScanner } from './pickle/scanner.js';
 import type { FormatScanner } from './types.js';
@@ -19,10 +23,20 @@ export const formatScanners = {
   numpy: npyScanner,
   tar: tarScanner,
   safetensors: safetensorsScanner,
+  gguf: ggufScanner,
+  llamafile: llamafileScanner,
+  tflite: tfliteScanner,
   compressed: compressedScanner,
+  // Protobuf formats have no magic number: strict structural sniffs, after every signature check.
+  onnx: onnxScanner,
+  savedModel: savedModelScanner,
+  kerasMetadata: kerasMetadataScanner,
+  graphDef: graphDefScanner,
   json: jsonScanner,
   python: pythonScanner,
   pickle: pickleScanner,
+  // After pickle: it also claims .h5 names whose HDF5 signature sits behind a user block.
+  hdf5: hdf5Scanner,
 } satisfies Record<string, FormatScanner>;
 
 export const defaultScanners: readonly FormatScanner[] = Object.values(formatScanners);

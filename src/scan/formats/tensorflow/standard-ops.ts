@@ -1,0 +1,79 @@
+/**
+ * Standard TensorFlow op names: a PARTIAL list of the common op set, the names registered with
+ * REGISTER_OP in tensorflow/core/ops/*.cc (array_ops, math_ops, nn_ops, control_flow_ops,
+ * functional_ops, resource_variable_ops, state_ops, io_ops, parsing_ops, string_ops, lookup_ops,
+ * data_flow_ops, image_ops, random_ops, logging_ops, dataset_ops, sparse_ops, list_ops, …) and the
+ * internal ops graph optimizers write (_Arg, _Retval, _Fused*). The full registry holds about 1,500
+ * ops; an op missing here is reported as unknown at medium severity, never higher, so the cost of the
+ * list being partial is a review, not a false alarm of code execution. The ops that touch files, the
+ * network or Python are listed in dangerous-ops.ts and are reported by that table, not by this one.
+ */
+const ops = `
+Abort Abs Acos Acosh Add AddN AddV2 All Any ApproximateEqual ArgMax ArgMin Asin Asinh Assert Assign AssignAdd
+AssignAddVariableOp AssignSub AssignSubVariableOp AssignVariableOp Atan Atan2 Atanh AudioSpectrogram AvgPool
+AvgPool3D AvgPool3DGrad AvgPoolGrad BatchMatMul BatchMatMulV2 BatchMatMulV3 BatchNormWithGlobalNormalization
+BatchToSpace BatchToSpaceND BiasAdd BiasAddGrad BiasAddV1 Bincount Bitcast BitwiseAnd BitwiseOr BitwiseXor
+BroadcastArgs BroadcastGradientArgs BroadcastTo Bucketize Case Cast Ceil CheckNumerics CheckNumericsV2 Cholesky
+ClipByValue Complex ComplexAbs Concat ConcatOffset ConcatV2 Const ConsumeMutexLock ControlTrigger Conv2D
+Conv2DBackpropFilter Conv2DBackpropInput Conv3D Conv3DBackpropFilterV2 Conv3DBackpropInputV2 Cos Cosh CropAndResize
+Cross Cumprod Cumsum DecodeBase64 DecodeBmp DecodeCSV DecodeGif DecodeImage DecodeJSONExample DecodeJpeg DecodePng
+DecodeRaw DecodeWav DeepCopy DepthToSpace DepthwiseConv2dNative DepthwiseConv2dNativeBackpropFilter
+DepthwiseConv2dNativeBackpropInput Dequantize DestroyResourceOp DeviceIndex Diag DiagPart Digamma Dilation2D Div
+DivNoNan DynamicPartition DynamicStitch Einsum Elu EluGrad EmptyTensorList EncodeBase64 EncodeJpeg EncodePng EncodeWav
+EnsureShape Enter Equal Erf Erfc Exit Exp ExpandDims Expm1 ExtractImagePatches FakeQuantWithMinMaxArgs
+FakeQuantWithMinMaxVars FakeQuantWithMinMaxVarsPerChannel FFT FFT2D FFT3D Fill Fingerprint Floor FloorDiv FloorMod
+FusedBatchNorm FusedBatchNormGrad FusedBatchNormGradV2 FusedBatchNormGradV3 FusedBatchNormV2 FusedBatchNormV3
+FusedPadConv2D FusedResizeAndPadConv2D Gather GatherNd GatherV2 Greater GreaterEqual GuaranteeConst HashTable
+HashTableV2 HistogramFixedWidth Identity IdentityN IFFT IFFT2D IFFT3D If Imag InitializeTable InitializeTableV2
+InplaceAdd InplaceSub InplaceUpdate InTopK InTopKV2 Inv Invert InvertPermutation IRFFT IsFinite IsInf IsNan
+IsVariableInitialized L2Loss LeakyRelu LeakyReluGrad LeftShift Less LessEqual Lgamma LinSpace ListDiff LogicalAnd
+LogicalNot LogicalOr Log Log1p LogMatrixDeterminant LogSoftmax LookupTableExport LookupTableExportV2 LookupTableFind
+LookupTableFindV2 LookupTableImport LookupTableImportV2 LookupTableInsert LookupTableInsertV2 LookupTableRemoveV2
+LookupTableSize LookupTableSizeV2 LoopCond LowerBound LRN LRNGrad MakeIterator MatMul MatrixBandPart
+MatrixDeterminant MatrixDiag MatrixDiagPart MatrixDiagPartV2 MatrixDiagPartV3 MatrixDiagV2 MatrixDiagV3
+MatrixInverse MatrixSetDiag MatrixSetDiagV2 MatrixSetDiagV3 MatrixSolve MatrixTriangularSolve Max Maximum MaxPool
+MaxPool3D MaxPool3DGrad MaxPoolGrad MaxPoolGradV2 MaxPoolV2 MaxPoolWithArgmax Mean Merge Mfcc Min Minimum MirrorPad
+MirrorPadGrad Mod Mul MulNoNan Multinomial MutableDenseHashTable MutableDenseHashTableV2
+MutableHashTable MutableHashTableOfTensors MutableHashTableOfTensorsV2 MutableHashTableV2 MutexLock MutexV2 Neg
+NextIteration NonMaxSuppression NonMaxSuppressionV2 NonMaxSuppressionV3 NonMaxSuppressionV4 NonMaxSuppressionV5
+NoOp NotEqual OneHot OnesLike OptionalFromValue OptionalGetValue OptionalHasValue OptionalNone Pack Pad PadV2
+ParallelConcat ParallelDynamicStitch ParseExample ParseExampleV2 ParseSequenceExample ParseSequenceExampleV2
+ParseSingleExample ParseSingleSequenceExample ParseTensor PartitionedCall Placeholder PlaceholderV2
+PlaceholderWithDefault Pow PreventGradient Print PrintV2 Prod Qr QuantizeAndDequantize QuantizeAndDequantizeV2
+QuantizeAndDequantizeV3 QuantizeAndDequantizeV4 QuantizeV2 QuantizedAdd QuantizedConv2D QuantizedMatMul
+QuantizedRelu QuantizedReshape QueueCloseV2 QueueDequeue QueueDequeueMany QueueDequeueManyV2 QueueDequeueUpTo
+QueueDequeueUpToV2 QueueDequeueV2 QueueEnqueue QueueEnqueueMany QueueEnqueueManyV2 QueueEnqueueV2 QueueSizeV2
+RaggedGather RaggedRange RaggedTensorFromVariant RaggedTensorToSparse RaggedTensorToTensor RaggedTensorToVariant
+RandomGamma RandomShuffle RandomShuffleQueueV2 RandomStandardNormal RandomUniform RandomUniformInt Range Rank
+ReadVariableOp Real RealDiv Reciprocal ReduceJoin RefEnter RefExit RefIdentity RefMerge RefNextIteration RefSwitch
+RegexFullMatch RegexReplace Relu Relu6 Relu6Grad ReluGrad RemoteCall Reshape ResizeArea ResizeBicubic ResizeBilinear
+ResizeBilinearGrad ResizeNearestNeighbor ResizeNearestNeighborGrad ResourceApplyAdam ResourceApplyGradientDescent
+ResourceGather ResourceGatherNd ResourceScatterAdd ResourceScatterUpdate ResourceStridedSliceAssign Reverse
+ReverseSequence ReverseV2 RFFT RFFT2D RightShift Rint Roll Round Rsqrt RsqrtGrad SampleDistortedBoundingBox
+SampleDistortedBoundingBoxV2 ScatterAdd ScatterNd ScatterNdAdd ScatterNdUpdate ScatterUpdate SegmentMax SegmentMean
+SegmentMin SegmentProd SegmentSum Select SelectV2 SelfAdjointEigV2 Selu SeluGrad Shape ShapeN ShardedFilename
+ShardedFilespec Sigmoid SigmoidGrad Sign Sin Sinh Size Slice Snapshot Softmax SoftmaxCrossEntropyWithLogits
+Softplus SoftplusGrad Softsign SpaceToBatch SpaceToBatchND SpaceToDepth SparseFillEmptyRows SparseReshape
+SparseSegmentMean SparseSegmentSqrtN SparseSegmentSum SparseSoftmaxCrossEntropyWithLogits SparseTensorDenseMatMul
+SparseToDense Split SplitV Sqrt SqrtGrad Square SquaredDifference Squeeze Stack StackPopV2 StackPushV2 StackV2
+StatefulPartitionedCall StatefulStandardNormalV2 StatefulUniform StatelessIf StatelessRandomNormal
+StatelessRandomNormalV2 StatelessRandomUniform StatelessRandomUniformInt StatelessRandomUniformV2 StatelessWhile
+StaticRegexFullMatch StaticRegexReplace StopGradient StridedSlice StridedSliceAssign StridedSliceGrad StringFormat
+StringJoin StringLength StringLower StringSplit StringSplitV2 StringStrip StringToHashBucket StringToHashBucketFast
+StringToHashBucketStrong StringToNumber StringUpper Sub Substr Sum Svd Switch SymbolicGradient TakeDataset Tan Tanh
+TanhGrad TemporaryVariable TensorArrayCloseV3 TensorArrayGatherV3 TensorArrayGradV3 TensorArrayReadV3
+TensorArrayScatterV3 TensorArraySizeV3 TensorArraySplitV3 TensorArrayV3 TensorArrayWriteV3 TensorListConcatV2
+TensorListElementShape TensorListFromTensor TensorListGetItem TensorListLength TensorListPopBack
+TensorListPushBack TensorListReserve TensorListSetItem TensorListStack TensorScatterAdd TensorScatterUpdate
+TensorSliceDataset TensorDataset Tile TileGrad TopK TopKV2 Transpose TruncateDiv TruncateMod TruncatedNormal
+Unique UniqueV2 UniqueWithCounts Unpack UnravelIndex UnsortedSegmentMax UnsortedSegmentMin UnsortedSegmentProd
+UnsortedSegmentSum UpperBound VarHandleOp VarIsInitializedOp Variable VariableShape VariableV2 Where While
+Xdivy Xlog1py Xlogy ZerosLike Zeta _Arg _DeviceArg _DeviceRetval _FusedBatchNormEx _FusedConv2D
+_FusedDepthwiseConv2dNative _FusedMatMul _HostCast _ListToArray _ArrayToList _ParallelConcatStart
+_ParallelConcatUpdate _Retval _Recv _Send _HostRecv _HostSend _UnaryOpsComposition
+BatchDatasetV2 CacheDatasetV2 FilterDataset FlatMapDataset IteratorGetNext IteratorV2 AnonymousIteratorV2
+MapDataset ModelDataset OptimizeDataset OptimizeDatasetV2 ParallelMapDatasetV2 PrefetchDataset RangeDataset
+RepeatDataset ShuffleDatasetV3 ZipDataset DatasetCardinality
+`;
+
+export const standardOps: ReadonlySet<string> = new Set(ops.split(/\s+/).filter(Boolean));

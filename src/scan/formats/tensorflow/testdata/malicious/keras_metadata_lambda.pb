@@ -1,0 +1,4 @@
+
+ìroot"_tf_keras_sequential*Í{"name": "sequential", "class_name": "Sequential", "config": {"name": "sequential", "layers": [{"class_name": "Dense", "config": {"name": "dense", "units": 2, "activation": "relu"}}, {"class_name": "Lambda", "config": {"name": "lambda", "function": ["4wEAAAAAAAAAAAAAAAEAAAACAAAAQwAAAHMI", null, null], "function_type": "lambda"}}]}}
+yroot.layer-0"_tf_keras_layer*V{"class_name": "Dense", "config": {"name": "dense", "units": 2, "activation": "relu"}}
+·root.layer-1"_tf_keras_layer*“{"class_name": "Lambda", "config": {"name": "lambda", "function": ["4wEAAAAAAAAAAAAAAAEAAAACAAAAQwAAAHMI", null, null], "function_type": "lambda"}}
