@@ -1,6 +1,7 @@
 import { tarScanner } from './archive/tar-scanner.js';
 import { zipScanner } from './archive/zip-scanner.js';
 import { compressedScanner } from './formats/compressed-scanner.js';
+import { msgpackScanner } from './formats/flax/msgpack-scanner.js';
 import { ggufScanner, llamafileScanner } from './formats/gguf/index.js';
 import { hdf5Scanner } from './formats/keras/hdf5-scanner.js';
 import { onnxScanner } from './formats/onnx/scanner.js';
@@ -37,6 +38,8 @@ export const formatScanners = {
   pickle: pickleScanner,
   // After pickle: it also claims .h5 names whose HDF5 signature sits behind a user block.
   hdf5: hdf5Scanner,
+  // After pickle, whose PROTO byte (0x80) is also msgpack's empty map.
+  msgpack: msgpackScanner,
 } satisfies Record<string, FormatScanner>;
 
 export const defaultScanners: readonly FormatScanner[] = Object.values(formatScanners);

@@ -1,3 +1,4 @@
+import { flaxRules } from './formats/flax/rules.js';
 import { ggufRules } from './formats/gguf/rules.js';
 import { kerasRules } from './formats/keras/rules.js';
 import { onnxRules } from './formats/onnx/rules.js';
@@ -190,4 +191,5 @@ export const rules = {
   ...ggufRules,
   ...safetensorsRules,
   ...repoRules,
+  ...flaxRules,
 } as const satisfies Record<string, RuleInfo>;

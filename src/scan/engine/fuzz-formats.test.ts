@@ -31,6 +31,7 @@ const seeds = [
   'benign/sklearn/random_forest.joblib',
   'malicious/evasion/nullifai_7z.7z',
   '../formats/safetensors/testdata/model.safetensors',
+  '../formats/flax/testdata/flax_model.msgpack',
 ]
   .map((file) => join(testdata, file))
   .filter((path) => statSync(path, { throwIfNoEntry: false })?.isFile());
@@ -45,7 +46,7 @@ const deps = {
 
 describe('format readers under fuzzing', () => {
   it('has a seed for every container format', () => {
-    expect(seeds.length).toBe(15);
+    expect(seeds.length).toBe(16);
     expect(readdirSync(testdata)).toContain('benign');
   });
 

@@ -1,5 +1,5 @@
+import { Cursor, FormatError } from '../../io/cursor.js';
 import type { Source } from '../../io/source.js';
-import { Cursor, GgufError } from './cursor.js';
 import { fixedWidth, ggmlBlocks, valueType } from './ggml-types.js';
 
 /**
@@ -44,7 +44,7 @@ const generalKeys = new Set(['general.architecture', 'general.name', 'general.al
 export const isChatTemplateKey = (key: string): boolean =>
   key === 'tokenizer.chat_template' || key.startsWith('tokenizer.chat_template.');
 
-/** Reads the file into `info` as far as it goes; throws GgufError where the structure breaks. */
+/** Reads the file into `info` as far as it goes; throws FormatError where the structure breaks. */
 export async function readGguf(source: Source, info: GgufInfo, hooks: ReaderHooks): Promise<void> {
   const cursor = new Cursor(source, 4);
   let version = await cursor.u32('version');
@@ -55,7 +55,7 @@ export async function readGguf(source: Source, info: GgufInfo, hooks: ReaderHook
   }
   info.version = version;
   info.bigEndian = cursor.bigEndian;
-  if (version < 1 || version > 3) throw new GgufError('malformed', `unsupported GGUF version ${version}`);
+  if (version < 1 || version > 3) throw new FormatError('malformed', `unsupported GGUF version ${version}`);
   const wide = version >= 2;
   const tensorCount = await cursor.size(wide, 'tensor count');
   const kvCount = await cursor.size(wide, 'metadata count');
@@ -64,19 +64,19 @@ export async function readGguf(source: Source, info: GgufInfo, hooks: ReaderHook
   const minKv = (wide ? 8 : 4) + 4 + 1;
   const minTensor = (wide ? 8 : 4) + 4 + 4 + 8;
   if (kvCount * minKv + tensorCount * minTensor > cursor.remaining) {
-    throw new GgufError(
+    throw new FormatError(
       tooMany(kvCount + tensorCount),
       `header claims ${describeCount(kvCount)} metadata entries and ${describeCount(tensorCount)} tensors; the ${cursor.remaining} bytes left hold far fewer`,
     );
   }
-  if (tensorCount > maxTensors) throw new GgufError('limit', `${tensorCount} tensors (more than ${maxTensors})`);
+  if (tensorCount > maxTensors) throw new FormatError('limit', `${tensorCount} tensors (more than ${maxTensors})`);
   for (let i = 0; i < kvCount; i++) {
     hooks.tick();
     await readKv(cursor, wide, info, hooks);
   }
   const alignment = Number(info.general.get('general.alignment') ?? defaultAlignment);
   if (!Number.isInteger(alignment) || alignment <= 0 || (alignment & (alignment - 1)) !== 0) {
-    throw new GgufError('malformed', `general.alignment ${alignment} is not a power of two`);
+    throw new FormatError('malformed', `general.alignment ${alignment} is not a power of two`);
   }
   await readTensorInfos(cursor, wide, tensorCount, alignment, source.size, info, hooks);
 }
@@ -84,7 +84,7 @@ export async function readGguf(source: Source, info: GgufInfo, hooks: ReaderHook
 async function readString(cursor: Cursor, wide: boolean, max: number, what: string): Promise<string | undefined> {
   const length = await cursor.size(wide, `${what} length`);
   if (length > cursor.remaining) {
-    throw new GgufError(
+    throw new FormatError(
       'malformed',
       `${what} of ${length} bytes at offset ${cursor.pos} runs past the end of the file`,
     );
@@ -98,13 +98,13 @@ async function readString(cursor: Cursor, wide: boolean, max: number, what: stri
 
 async function readKv(cursor: Cursor, wide: boolean, info: GgufInfo, hooks: ReaderHooks): Promise<void> {
   const key = await readString(cursor, wide, maxKeyBytes, 'metadata key');
-  if (key === undefined) throw new GgufError('malformed', `metadata key longer than ${maxKeyBytes} bytes`);
+  if (key === undefined) throw new FormatError('malformed', `metadata key longer than ${maxKeyBytes} bytes`);
   const type = await cursor.u32(`type of ${key}`);
   if (type === valueType.string && (isChatTemplateKey(key) || generalKeys.has(key))) {
     const offset = cursor.pos;
     const length = await cursor.size(wide, `${key} length`);
     if (length > cursor.remaining) {
-      throw new GgufError('malformed', `${key} of ${length} bytes at offset ${offset} runs past the end of the file`);
+      throw new FormatError('malformed', `${key} of ${length} bytes at offset ${offset} runs past the end of the file`);
     }
     const text = (await cursor.bytes(Math.min(length, maxTemplateBytes), key)).toString('utf8');
     cursor.skip(length - Math.min(length, maxTemplateBytes), key);
@@ -133,14 +133,14 @@ async function skipValue(
     const length = await cursor.size(wide, `${key} length`);
     return cursor.skip(length, `${key} string`);
   }
-  if (type !== valueType.array) throw new GgufError('malformed', `${key} has unknown value type ${type}`);
-  if (depth >= maxArrayDepth) throw new GgufError('malformed', `${key}: arrays nested deeper than ${maxArrayDepth}`);
+  if (type !== valueType.array) throw new FormatError('malformed', `${key} has unknown value type ${type}`);
+  if (depth >= maxArrayDepth) throw new FormatError('malformed', `${key}: arrays nested deeper than ${maxArrayDepth}`);
   const itemType = await cursor.u32(`${key} item type`);
   const items = await cursor.size(wide, `${key} count`);
   const itemWidth = fixedWidth.get(itemType);
   const minItem = itemWidth ?? (itemType === valueType.string ? (wide ? 8 : 4) : 4 + (wide ? 8 : 4));
   if (items * minItem > cursor.remaining) {
-    throw new GgufError(
+    throw new FormatError(
       tooMany(items),
       `${key} claims ${describeCount(items)} items; the ${cursor.remaining} bytes left cannot hold them`,
     );
@@ -167,7 +167,7 @@ async function readTensorInfos(
     const name = (await readString(cursor, wide, maxNameBytes, 'tensor name')) ?? '<long name>';
     const dims = await cursor.u32(`${name} dimension count`);
     if (dims > maxDims)
-      throw new GgufError('malformed', `tensor ${name} has ${dims} dimensions (ggml allows ${maxDims})`);
+      throw new FormatError('malformed', `tensor ${name} has ${dims} dimensions (ggml allows ${maxDims})`);
     let elements = 1n;
     for (let d = 0; d < dims; d++) elements *= wide ? await cursor.u64(name) : BigInt(await cursor.u32(name));
     const type = await cursor.u32(`${name} type`);

@@ -1,5 +1,5 @@
+import { FormatError } from '../../io/cursor.js';
 import type { FormatScanner, ScanContext, ScanInput } from '../../types.js';
-import { GgufError } from './cursor.js';
 import { type GgufInfo, type GgufTemplate, maxTemplateBytes, readGguf } from './gguf-reader.js';
 import { analyzeTemplate, type TemplateSignal } from './template-analysis.js';
 
@@ -26,7 +26,7 @@ async function scanGguf(ctx: ScanContext, input: ScanInput): Promise<void> {
       onTemplate: (template) => reportTemplate(ctx, input, template),
     });
   } catch (error) {
-    if (!(error instanceof GgufError)) throw error;
+    if (!(error instanceof FormatError)) throw error;
     const where = info.version === undefined ? '' : `GGUF v${info.version}: `;
     const ruleId = error.kind === 'limit' ? 'scan.limit-exceeded' : 'scan.malformed';
     ctx.report(input, { ruleId, evidence: `${where}${error.message}` });

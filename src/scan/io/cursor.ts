@@ -1,13 +1,13 @@
-import type { Source } from '../../io/source.js';
+import type { Source } from './source.js';
 
-/** A structural problem in the file: reported as `scan.malformed`, or `scan.limit-exceeded` for absurd sizes. */
-export class GgufError extends Error {
+/** A structural problem in a file read through a Cursor: `scan.malformed`, or `scan.limit-exceeded` for absurd sizes. */
+export class FormatError extends Error {
   constructor(
     readonly kind: 'malformed' | 'limit',
     message: string,
   ) {
     super(message);
-    this.name = 'GgufError';
+    this.name = 'FormatError';
   }
 }
 
@@ -34,17 +34,26 @@ export class Cursor {
 
   private async take(length: number, what: string): Promise<Buffer> {
     if (length > this.remaining) {
-      throw new GgufError('malformed', `${what} at offset ${this.pos} runs past the end of the file`);
+      throw new FormatError('malformed', `${what} at offset ${this.pos} runs past the end of the file`);
     }
     let rel = this.pos - this.windowStart;
     if (rel < 0 || rel + length > this.window.length) {
       this.window = await this.source.read(this.pos, Math.max(length, chunkSize));
       this.windowStart = this.pos;
       rel = 0;
-      if (this.window.length < length) throw new GgufError('malformed', `${what} at offset ${this.pos} is truncated`);
+      if (this.window.length < length) throw new FormatError('malformed', `${what} at offset ${this.pos} is truncated`);
     }
     this.pos += length;
     return this.window.subarray(rel, rel + length);
+  }
+
+  async u8(what: string): Promise<number> {
+    return (await this.take(1, what))[0] as number;
+  }
+
+  async u16(what: string): Promise<number> {
+    const bytes = await this.take(2, what);
+    return this.bigEndian ? bytes.readUInt16BE(0) : bytes.readUInt16LE(0);
   }
 
   async u32(what: string): Promise<number> {
@@ -57,7 +66,7 @@ export class Cursor {
     return this.bigEndian ? bytes.readBigUInt64BE(0) : bytes.readBigUInt64LE(0);
   }
 
-  /** A count or length field: u32 in GGUF v1, u64 after. Values past 2^53 are clamped, and fail every bound. */
+  /** A count or length field, u32 or u64 (`wide`). Values past 2^53 are clamped, and fail every bound. */
   async size(wide: boolean, what: string): Promise<number> {
     if (!wide) return this.u32(what);
     const value = await this.u64(what);
@@ -70,7 +79,7 @@ export class Cursor {
 
   skip(length: number, what: string): void {
     if (length > this.remaining) {
-      throw new GgufError(
+      throw new FormatError(
         'malformed',
         `${what} of ${length} bytes at offset ${this.pos} runs past the end of the file`,
       );
