@@ -1,9 +1,10 @@
-// npm run bench [-- --reps 5] [--only tensor,pickle,dir] [--rss-wrapper]
+// npm run bench [-- --reps 5] [--only tensor,pickle,dir,formats] [--rss-wrapper]
 // Generates bench/.data/ if needed, runs the benchmarks and writes bench/results/latest.{md,json}.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { benchDirScan } from './dir-scan.js';
+import { benchFormatHeaders } from './format-headers.js';
 import { parseBenchArgs } from './lib/args.js';
 import { ensureData, repoRoot } from './lib/data.js';
 import { hasGnuTime } from './lib/gnu-time.js';
@@ -14,7 +15,7 @@ import { benchPickle } from './pickle-throughput.js';
 import { benchTensorSkip } from './tensor-skip.js';
 
 const args = parseBenchArgs(process.argv.slice(2));
-await ensureData();
+if (args.only.some((id) => id !== 'formats')) await ensureData(); // (d) makes its own data when it runs
 const machine = machineInfo();
 const started = performance.now();
 const results: BenchResult[] = [];
@@ -25,6 +26,7 @@ if (args.only.includes('dir')) {
     console.error('bench: /usr/bin/time missing (apt-get install time); peak RSS via bench/scan-child.ts');
   results.push(await step('dir', () => benchDirScan(args.reps, hasGnuTime() && !args.rssWrapper)));
 }
+if (args.only.includes('formats')) results.push(await step('formats', () => benchFormatHeaders(args.reps)));
 const run = {
   machine,
   reps: args.reps,

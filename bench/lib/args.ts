@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const benchIds = ['tensor', 'pickle', 'dir'] as const;
+export const benchIds = ['tensor', 'pickle', 'dir', 'formats'] as const;
 export type BenchId = (typeof benchIds)[number];
 
 export interface BenchArgs {

@@ -41,12 +41,17 @@ export async function ensureData(): Promise<void> {
   const expected = [dataPaths.torch, dataPaths.torchMeta, dataPaths.pickle, dataPaths.pickleMeta, ...dataPaths.large];
   if (expected.every((path) => existsSync(path))) return;
   console.error(`bench: generating data in ${dataDir} (a few minutes, ~2 GB of disk)`);
+  await runDataScript('make-data.py');
+}
+
+/** Runs bench/<script> with Debian's python, its output on stderr; rejects when it fails. */
+export async function runDataScript(script: string): Promise<void> {
   const code = await new Promise<number | null>((done, fail) => {
-    const child = spawn(debianPython, [join(repoRoot, 'bench', 'make-data.py')], { stdio: ['ignore', 2, 2] });
+    const child = spawn(debianPython, [join(repoRoot, 'bench', script)], { stdio: ['ignore', 2, 2] });
     child.on('error', fail);
     child.on('close', done);
   });
-  if (code !== 0) throw new Error(`bench/make-data.py exited with ${code}`);
+  if (code !== 0) throw new Error(`bench/${script} exited with ${code}`);
 }
 
 export function readJson<T>(path: string): T {
