@@ -35,7 +35,8 @@ describe('mlsecops scan (in-process)', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/CRITICAL\s+pickle\.dangerous-global/);
     expect(result.stdout).toContain('os.system');
-    expect(result.stdout).toMatch(/6 file\(s\)/);
+    expect(result.stdout).toMatch(/8 file\(s\)/);
+    expect(result.stdout).toContain('gguf.chat-template-injection');
   });
 
   it('exits 0 on clean models', async () => {
@@ -123,7 +124,7 @@ describe('mlsecops (spawned, as installed)', () => {
   it('keeps stdout parseable and returns the exit code', async () => {
     const failure = await run('node', [bin, 'scan', examples, '--format', 'json']).catch((error) => error);
     expect(failure.code).toBe(1);
-    expect(JSON.parse(failure.stdout).summary.files).toBe(6);
+    expect(JSON.parse(failure.stdout).summary.files).toBe(8);
   });
 });
 
