@@ -48,11 +48,11 @@ export const tensorflowRules = {
     references: supplyChain,
   },
   'tensorflow.keras-lambda': {
-    title: 'Keras layer in a SavedModel carries code',
+    title: 'Keras TFOpLambda layer in a SavedModel reaches files or Python',
     severity: 'high',
     category: 'code-execution',
     description:
-      'Keras metadata (keras_metadata.pb or the SavedModel object graph) describes a Lambda layer, whose function is marshalled Python bytecode that runs when the model is loaded with Keras and called, or a TFOpLambda calling a TensorFlow function that touches files or Python.',
+      'Keras metadata (keras_metadata.pb or the SavedModel object graph) describes a TFOpLambda calling a TensorFlow function that touches files or Python, or names a Lambda layer in metadata too broken to analyse. Lambda bytecode in readable metadata is reported by the Keras rules (keras.lambda-code).',
     remediation: 'Load the model with TensorFlow only (tf.saved_model.load), or re-export it without Lambda layers.',
     references: modelCode,
   },

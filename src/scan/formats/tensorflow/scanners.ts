@@ -145,5 +145,5 @@ async function metadata(
     return;
   }
   const json = await reader.string(field, maxMetadataJson);
-  reportKerasJson(ctx, input, json, where, field.at, seen);
+  await reportKerasJson(ctx, input, json, where, field.at, seen);
 }
