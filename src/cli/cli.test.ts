@@ -151,3 +151,24 @@ describe('mlsecops scan on special files', () => {
     ]);
   });
 });
+
+describe('mlsecops data scan (in-process)', () => {
+  const datasets = join(root, 'src/data/testdata');
+
+  it('scans datasets into a data-scan report and follows the exit-code rule', async () => {
+    const result = await cli(['data', 'scan', datasets, '--format', 'json']);
+    const report = reportSchema.parse(JSON.parse(result.stdout));
+    expect(report.kind).toBe('data-scan');
+    expect(report.files.map((f) => f.formats[0] ?? '-').sort()).toEqual(
+      ['-', 'csv', 'json', 'jsonl', 'parquet', 'text', 'tsv'].filter((f) => f !== '-').sort(),
+    );
+    expect(result.code).toBe(0);
+    expect((await cli(['data', 'scan', datasets, '--fail-on', 'medium'])).code).toBe(1);
+  });
+
+  it('exits 2 on bad arguments', async () => {
+    const result = await cli(['data', 'scan', datasets, '--min-score', '2']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--min-score/);
+  });
+});

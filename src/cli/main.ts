@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { exitCodes } from '../contracts/index.js';
 import { PathError } from '../scan/index.js';
 import { toolVersion } from '../version.js';
+import { registerData } from './commands/data-scan.js';
 import { registerScan } from './commands/scan.js';
 import type { Io } from './commands/shared.js';
 import { CliError } from './errors.js';
@@ -17,6 +18,7 @@ export function buildProgram(io: Io): Command {
     })
     .showHelpAfterError();
   registerScan(program, io);
+  registerData(program, io);
   return program;
 }
 

@@ -31,7 +31,8 @@ const setting = <T>(
 const count = z.coerce.number().int().positive();
 export const outputFormats = ['table', 'json', 'sarif', 'markdown'] as const;
 
-export const scanSettings = {
+/** Settings every reporting command shares: where the report goes and when it fails the build. */
+export const outputSettings = {
   format: setting(
     '--format <format>',
     'MLSECOPS_FORMAT',
@@ -53,6 +54,17 @@ export const scanSettings = {
     severitySchema,
     'high',
   ),
+  progress: setting(
+    '--no-progress',
+    'MLSECOPS_PROGRESS',
+    'do not show progress on stderr',
+    z.union([z.boolean(), z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true')]),
+    true,
+  ),
+} as const;
+
+export const scanSettings = {
+  ...outputSettings,
   allow: setting(
     '--allow <file>',
     'MLSECOPS_ALLOW',
@@ -90,12 +102,23 @@ export const scanSettings = {
     count,
     10_000_000,
   ),
-  progress: setting(
-    '--no-progress',
-    'MLSECOPS_PROGRESS',
-    'do not show progress on stderr',
-    z.union([z.boolean(), z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true')]),
-    true,
+} as const;
+
+export const dataScanSettings = {
+  ...outputSettings,
+  maxFindingsPerFile: setting(
+    '--max-findings-per-file <n>',
+    'MLSECOPS_MAX_FINDINGS_PER_FILE',
+    'findings listed per file; the rest are counted',
+    count,
+    10_000,
+  ),
+  minScore: setting(
+    '--min-score <score>',
+    'MLSECOPS_MIN_SCORE',
+    'drop matches scored below this (0..1)',
+    z.coerce.number().min(0).max(1),
+    0.5,
   ),
 } as const;
 

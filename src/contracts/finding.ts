@@ -29,6 +29,8 @@ export const findingSchema = z.object({
   location: locationSchema,
   /** What was seen, in words a reviewer can check against the file. */
   evidence: z.string(),
+  /** Entity type of data findings (`EMAIL`, `CREDIT_CARD`, `AWS_ACCESS_KEY`, …), stable across releases. */
+  entity: z.string().optional(),
   remediation: z.string(),
   references: z.array(referenceSchema),
   /** Machine-readable facts (e.g. `global: "os.system"`) for policies and tests. */

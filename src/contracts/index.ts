@@ -1,8 +1,10 @@
 export { exitCodeFor, exitCodes } from './exit-code.js';
 export type { Finding, Location, Reference } from './finding.js';
 export { findingSchema, locationSchema, referenceSchema } from './finding.js';
+export { atlas, cve, cwe, ghsa, owaspLlm, owaspMl } from './references.js';
 export type { FileResult, FileStatus, Report, Summary } from './report.js';
 export { fileResultSchema, fileStatusSchema, reportSchema, reportSchemaVersion, summarySchema } from './report.js';
+export type { RuleInfo } from './rule.js';
 export type { Severity } from './severity.js';
 export { atLeast, maxSeverity, severities, severityRank, severitySchema } from './severity.js';
 export { summarize } from './summary.js';

@@ -1,4 +1,5 @@
-export { PathError } from './engine/walk.js';
+export type { WalkEntry } from './engine/walk.js';
+export { PathError, walkPaths } from './engine/walk.js';
 export { defaultLimits, LimitError } from './limits.js';
 export { parseAllowlist } from './pickle/allowlist.js';
 export type { GlobalEntry } from './pickle/globals-types.js';

@@ -1,11 +1,10 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { exitCodeFor } from '../../contracts/index.js';
 import { type GlobalEntry, parseAllowlist, scanPaths } from '../../scan/index.js';
 import { CliError } from '../errors.js';
 import { createProgress } from '../progress.js';
-import { renderReport } from '../render/index.js';
 import { resolveSettings, scanSettings } from '../settings.js';
+import { emitReport } from './report-output.js';
 import { addSettings, type Io } from './shared.js';
 
 export function registerScan(program: Command, io: Io): void {
@@ -33,11 +32,7 @@ export function registerScan(program: Command, io: Io): void {
       onProgress: progress.update,
     });
     progress.done();
-    const colour = !settings.output && settings.format === 'table' && Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
-    const text = renderReport(report, settings.format, { colour });
-    if (settings.output) await writeFile(settings.output, text);
-    else io.stdout.write(text);
-    io.setExitCode(exitCodeFor(report, settings.failOn));
+    await emitReport(report, settings, io);
   });
 }
 

@@ -1,4 +1,4 @@
-import type { Report } from '../../contracts/index.js';
+import type { Report, RuleInfo } from '../../contracts/index.js';
 import { rules } from '../../scan/index.js';
 import type { outputFormats } from '../settings.js';
 import { renderMarkdown } from './markdown.js';
@@ -7,12 +7,16 @@ import { renderTable } from './table.js';
 
 export type OutputFormat = (typeof outputFormats)[number];
 
-export function renderReport(report: Report, format: OutputFormat, options: { colour: boolean }): string {
+export function renderReport(
+  report: Report,
+  format: OutputFormat,
+  options: { colour: boolean; catalog?: Readonly<Record<string, RuleInfo>> },
+): string {
   switch (format) {
     case 'json':
       return `${JSON.stringify(report, null, 2)}\n`;
     case 'sarif':
-      return renderSarif(report, rules);
+      return renderSarif(report, options.catalog ?? rules);
     case 'markdown':
       return renderMarkdown(report);
     default:

@@ -1,10 +1,11 @@
 import { type Report, severities } from '../../contracts/index.js';
+import { describeLocation } from './location.js';
 
 /** Markdown sized for a pull-request comment: a verdict line, counts, then the findings table. */
 export function renderMarkdown(report: Report): string {
   const { summary } = report;
   const lines = [
-    '## mlsecops model scan',
+    report.kind === 'data-scan' ? '## mlsecops data scan' : '## mlsecops model scan',
     '',
     `${summary.files} file(s) scanned, ${summary.findings} finding(s)${summary.highest ? `, highest severity **${summary.highest}**` : ''}.`,
     '',
@@ -19,9 +20,8 @@ export function renderMarkdown(report: Report): string {
   if (report.findings.length > 0) {
     lines.push('| Severity | Rule | Location | Evidence |', '| --- | --- | --- | --- |');
     for (const finding of report.findings) {
-      const where = finding.location.member
-        ? `${finding.location.path} → ${finding.location.member}`
-        : finding.location.path;
+      const detail = describeLocation(finding.location);
+      const where = detail ? `${finding.location.path} → ${detail}` : finding.location.path;
       lines.push(`| ${finding.severity} | \`${finding.ruleId}\` | ${cell(where)} | ${cell(finding.evidence)} |`);
     }
     lines.push('');

@@ -1,7 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Finding, Report, Severity } from '../../contracts/index.js';
-import type { RuleInfo } from '../../scan/index.js';
+import type { Finding, Report, RuleInfo, Severity } from '../../contracts/index.js';
 
 /** SARIF 2.1.0 (OASIS): one run, the rule table from the catalog, one result per finding. */
 const level: Record<Severity, 'error' | 'warning' | 'note'> = {

@@ -1,4 +1,5 @@
 import { type Report, type Severity, severities } from '../../contracts/index.js';
+import { describeLocation } from './location.js';
 
 /** Human-readable terminal output, grouped by file; colour only when asked (a TTY without NO_COLOR). */
 const colours: Record<Severity, string> = {
@@ -20,16 +21,11 @@ export function renderTable(report: Report, options: { colour: boolean }): strin
   }
   for (const file of report.files) {
     const findings = byPath.get(file.path) ?? [];
-    const formats = file.formats.length > 0 ? file.formats.join('>') : 'not a model format';
+    const formats = file.formats.length > 0 ? file.formats.join('>') : 'format not recognised';
     if (findings.length === 0 && file.status !== 'error' && file.status !== 'partial') continue;
     out.push(`${file.path}  [${formats}; ${file.status}]`);
     for (const finding of findings) {
-      const where = [
-        finding.location.member,
-        finding.location.offset !== undefined ? `@${finding.location.offset}` : undefined,
-      ]
-        .filter(Boolean)
-        .join(' ');
+      const where = describeLocation(finding.location);
       out.push(
         `  ${paint(finding.severity, finding.severity.toUpperCase().padEnd(8))} ${finding.ruleId}${where ? `  ${where}` : ''}`,
       );

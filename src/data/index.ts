@@ -1,0 +1,5 @@
+export { dataCatalog } from './catalog.js';
+export { defaultDetectors } from './detectors/index.js';
+export type { Detector, DetectorContext, DetectorMatch } from './detectors/types.js';
+export type { DataScanOptions } from './scan-data.js';
+export { scanData } from './scan-data.js';
