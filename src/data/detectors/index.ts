@@ -1,4 +1,5 @@
+import { secretDetectors } from './secrets/index.js';
 import type { Detector } from './types.js';
 
-/** Every detector, in the order they run. Personal-data and secret detectors land here as data. */
-export const defaultDetectors: readonly Detector[] = [];
+/** Every detector, in the order they run. */
+export const defaultDetectors: readonly Detector[] = [...secretDetectors];
