@@ -47,7 +47,7 @@ describe('decompression bombs', () => {
     expect(result.data.length).toBe(MiB);
     expect(result.data.every((b) => b === 0)).toBe(true);
     expect(growth).toBeLessThan(64 * MiB);
-    expect(performance.now() - started).toBeLessThan(5000);
+    expect(performance.now() - started).toBeLessThan(20_000); // a hang guard, not a speed test
   });
 
   it('all bombs at once stay bounded', async () => {

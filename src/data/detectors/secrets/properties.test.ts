@@ -188,14 +188,17 @@ describe('secret detectors: adversarial input stays linear', () => {
     ['hf_ letters', `hf_${'aB'.repeat(N / 2)}`],
     ['escaped newlines', '\\n'.repeat(N / 2)],
   ];
+  // Not a speed test (BENCHMARKS.md has those): a backtracking regex takes seconds to hours on these
+  // inputs, a linear one milliseconds, so a generous ceiling separates them on a loaded machine too.
+  const ceilingMs = 2_000;
   for (const [name, text] of adversarial) {
-    it(`${name}: every detector < 50 ms on ${text.length} characters`, () => {
+    it(`${name}: no detector backtracks on ${text.length} characters`, () => {
       for (const detector of secretDetectors) {
         for (const column of [undefined, 'api_key']) {
           const t0 = performance.now();
           if (!detector.quick || detector.quick(text)) detector.detect(text, column ? { column } : {});
           const ms = performance.now() - t0;
-          expect(ms, `${detector.id} (${column ?? 'no column'})`).toBeLessThan(50);
+          expect(ms, `${detector.id} (${column ?? 'no column'})`).toBeLessThan(ceilingMs);
         }
       }
     });

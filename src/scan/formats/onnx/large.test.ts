@@ -60,7 +60,7 @@ describe('large ONNX models', () => {
     await sparse(path, head, gap, pyop);
     const started = performance.now();
     const { file, findings } = await scanFile(path, deps);
-    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(performance.now() - started).toBeLessThan(10_000); // a hang guard, not a speed test
     expect(file.formats).toEqual(['onnx']);
     expect(findings.map((f) => f.ruleId)).toEqual(['onnx.python-op']);
   });
@@ -86,7 +86,7 @@ describe('large ONNX models', () => {
     await sparse(join(root, 'big.data'), Buffer.alloc(0), gap - 1, Buffer.alloc(1));
     const started = performance.now();
     const { findings } = await scanFile(path, deps);
-    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(performance.now() - started).toBeLessThan(10_000); // a hang guard, not a speed test
     expect(findings).toEqual([]);
     // One byte too many is out of range: the size check is real.
     await writeFile(
