@@ -172,3 +172,12 @@ describe('mlsecops data scan (in-process)', () => {
     expect(result.stderr).toMatch(/--min-score/);
   });
 });
+
+describe('mlsecops data scan --redact', () => {
+  it('refuses to write over the dataset it scanned', async () => {
+    const file = join(root, 'src/data/testdata/notes.txt');
+    const result = await cli(['data', 'scan', file, '--redact', file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/refusing to overwrite the input/);
+  });
+});

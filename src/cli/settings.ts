@@ -106,6 +106,13 @@ export const scanSettings = {
 
 export const dataScanSettings = {
   ...outputSettings,
+  redact: setting(
+    '--redact <out>',
+    'MLSECOPS_REDACT',
+    'write redacted copies (a file for one input file, else a folder); originals are never modified',
+    z.string().min(1).optional(),
+    undefined,
+  ),
   maxFindingsPerFile: setting(
     '--max-findings-per-file <n>',
     'MLSECOPS_MAX_FINDINGS_PER_FILE',

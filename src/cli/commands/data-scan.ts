@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { dataCatalog, defaultDetectors, scanData } from '../../data/index.js';
+import { dataCatalog, defaultDetectors, RedactionError, redactDataset, scanData } from '../../data/index.js';
 import { CliError } from '../errors.js';
 import { createProgress } from '../progress.js';
 import { dataScanSettings, resolveSettings } from '../settings.js';
@@ -24,6 +24,13 @@ export function registerData(program: Command, io: Io): void {
       onProgress: progress.update,
     });
     progress.done();
+    if (settings.redact) {
+      const result = await redactDataset(report, settings.redact).catch((error: unknown) => {
+        throw error instanceof RedactionError ? new CliError('BAD_ARGUMENTS', error.message) : error;
+      });
+      for (const { from, to } of result.written) io.stderr.write(`redacted ${from} -> ${to}\n`);
+      for (const path of result.skipped) io.stderr.write(`not redacted (format cannot be rewritten): ${path}\n`);
+    }
     await emitReport(report, settings, io, dataCatalog(defaultDetectors));
   });
 }
