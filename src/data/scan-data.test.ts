@@ -21,7 +21,8 @@ const token: Detector = {
     })),
 };
 const testdata = join(import.meta.dirname, 'testdata');
-const scan = (file: string) => scanData([join(testdata, file)], { detectors: [token] });
+// Reader tests: poisoning indicators off (they have their own tests).
+const scan = (file: string) => scanData([join(testdata, file)], { detectors: [token], poisoning: false });
 const where = (report: Awaited<ReturnType<typeof scan>>) =>
   report.findings
     .filter((f) => f.ruleId === 'secret.test-token')
@@ -71,10 +72,20 @@ describe('data scan readers', () => {
     ]);
   });
 
-  it('reports formats it does not read instead of passing them', async () => {
+  it('reports a Parquet file it cannot read instead of passing it', async () => {
     const report = await scan('table.parquet');
-    expect(report.findings.map((f) => f.ruleId)).toEqual(['data.not-scanned']);
-    expect(report.files[0]?.status).toBe('skipped');
+    expect(report.files[0]?.formats).toEqual(['parquet']);
+    expect(report.findings.map((f) => f.ruleId)).toEqual(['data.malformed-record']);
+    expect(report.files[0]?.status).toBe('partial');
+  });
+
+  it('reads Parquet row groups with nested column paths', async () => {
+    const report = await scanData([join(import.meta.dirname, 'readers/testdata/snappy.parquet')], {
+      detectors: [],
+      poisoning: false,
+    });
+    expect(report.files[0]?.formats).toEqual(['parquet']);
+    expect(report.files[0]?.status).toBe('scanned');
   });
 
   it('masks matched values in evidence and carries the entity', async () => {
@@ -85,7 +96,11 @@ describe('data scan readers', () => {
   });
 
   it('caps findings per file and counts the rest', async () => {
-    const report = await scanData([join(testdata, 'comments.tsv')], { detectors: [token], maxFindingsPerFile: 1 });
+    const report = await scanData([join(testdata, 'comments.tsv')], {
+      detectors: [token],
+      maxFindingsPerFile: 1,
+      poisoning: false,
+    });
     expect(report.findings.map((f) => f.ruleId)).toEqual(['secret.test-token', 'data.findings-truncated']);
     expect(report.findings[1]?.evidence).toBe('1 more matches of secret.test-token beyond the per-file limit');
   });
@@ -94,5 +109,17 @@ describe('data scan readers', () => {
     const report = await scanData([testdata], { detectors: [token] });
     expect(report.kind).toBe('data-scan');
     expect(report.summary.files).toBe(6);
+  });
+});
+
+describe('data scan at scale', () => {
+  it('keeps every finding of a file with more findings than a call can take arguments', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(join(tmpdir(), 'mlsecops-many-'));
+    const file = join(dir, 'many.txt');
+    await writeFile(file, 'TOKEN-123 '.repeat(200_000));
+    const report = await scanData([file], { detectors: [token], maxFindingsPerFile: 1_000_000, poisoning: false });
+    expect(report.findings).toHaveLength(200_000);
   });
 });

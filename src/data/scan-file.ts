@@ -1,13 +1,11 @@
-import { open } from 'node:fs/promises';
 import type { FileResult, Finding } from '../contracts/index.js';
 import { type DataRuleId, dataCoreRules } from './catalog.js';
 import type { Detector, DetectorMatch } from './detectors/types.js';
 import { mask } from './mask.js';
-import { readDelimited } from './readers/csv.js';
-import { readJsonDocument } from './readers/json.js';
-import { readJsonLines, readTextLines } from './readers/lines.js';
-import { detectDelimiter, sniffDataset } from './readers/sniff.js';
-import type { Cell, ReaderOptions, ReadIssue } from './readers/types.js';
+import { analysePoisoning, defaultMaxRows, type PoisoningOptions, RowCollector } from './poisoning/index.js';
+import { poisoningFindings } from './poisoning-findings.js';
+import { openDataset } from './readers/open.js';
+import type { Cell, DatasetFormat, ReadIssue } from './readers/types.js';
 import { referencesFor } from './rules.js';
 
 export interface DataFileOptions {
@@ -15,7 +13,12 @@ export interface DataFileOptions {
   readonly signal: AbortSignal;
   readonly maxFindingsPerFile: number;
   readonly minScore: number;
+  /** Poisoning indicators over the file's rows; off when undefined. */
+  readonly poisoning?: PoisoningOptions;
 }
+
+/** Formats whose records are rows with columns, where poisoning indicators apply. */
+const tabular = new Set(['csv', 'tsv', 'json', 'jsonl', 'parquet']);
 
 export interface DataFileResult {
   readonly file: FileResult;
@@ -36,7 +39,7 @@ export async function scanDataFile(path: string, options: DataFileOptions): Prom
   const overflow = new Map<string, number>();
   let cells = 0;
   let size = 0;
-  let format: string | undefined;
+  let format: DatasetFormat | undefined;
   let status: FileResult['status'] = 'scanned';
   const issue = (problem: ReadIssue) => {
     errors.push({ code: 'MALFORMED', message: problem.message });
@@ -44,39 +47,25 @@ export async function scanDataFile(path: string, options: DataFileOptions): Prom
     status = 'partial';
   };
   try {
-    const handle = await open(path, 'r');
-    let head: Buffer;
-    try {
-      size = (await handle.stat()).size;
-      const { buffer, bytesRead } = await handle.read(Buffer.alloc(8192), 0, 8192, 0);
-      head = buffer.subarray(0, bytesRead);
-    } finally {
-      await handle.close();
-    }
-    const sniffed = sniffDataset(head, path);
-    const readerOptions: ReaderOptions = { signal: options.signal, onIssue: issue };
-    let cellsOf: AsyncIterable<Cell> | undefined;
-    if (sniffed === 'csv' || sniffed === 'tsv') {
-      cellsOf = readDelimited(
-        path,
-        detectDelimiter(head.toString('utf8')) ?? (sniffed === 'tsv' ? '\t' : ','),
-        readerOptions,
-      );
-    } else if (sniffed === 'json') cellsOf = readJsonDocument(path, readerOptions);
-    else if (sniffed === 'jsonl') cellsOf = readJsonLines(path, readerOptions);
-    else if (sniffed === 'text') cellsOf = readTextLines(path, readerOptions);
-    if (sniffed !== 'binary') format = sniffed;
-    if (sniffed === 'parquet') {
-      const message = 'Parquet files are not read by this version';
-      errors.push({ code: 'UNSUPPORTED', message });
-      findings.push(coreFinding('data.not-scanned', path, message));
-      status = 'skipped';
-    } else if (!cellsOf) status = 'skipped';
+    const opened = await openDataset(path, { signal: options.signal, onIssue: issue });
+    size = opened.size;
+    format = opened.format;
+    const cellsOf = opened.cells;
+    if (!cellsOf) status = 'skipped';
+    const collector =
+      options.poisoning && tabular.has(format ?? '')
+        ? new RowCollector(options.poisoning.maxRows ?? defaultMaxRows)
+        : undefined;
     if (cellsOf) {
       for await (const cell of cellsOf) {
         cells++;
         scanCell(cell, path, options, findings, overflow);
+        collector?.add(cell);
       }
+    }
+    if (collector && options.poisoning && cells > 0) {
+      const analysis = analysePoisoning(collector.table(), { ...options.poisoning, signal: options.signal });
+      for (const finding of poisoningFindings(path, analysis)) findings.push(finding);
     }
   } catch (error) {
     if (options.signal.aborted) throw error;

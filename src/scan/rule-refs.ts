@@ -1,4 +1,3 @@
-import type { Reference } from '../contracts/index.js';
 import { atlas, cwe, owaspMl } from '../contracts/references.js';
 
 export { atlas, cve, cwe, ghsa, owaspMl } from '../contracts/references.js';

@@ -44,7 +44,8 @@ export async function scanPaths(paths: readonly string[], options: ScanOptions =
     if (entry.kind === 'file') {
       const result = await scanFile(entry.path, { scanners: defaultScanners, limits, classify, signal });
       files.push(result.file);
-      findings.push(...result.findings.sort(byLocation));
+      // A loop, not push(...spread): a file can yield more findings than a call can take arguments.
+      for (const finding of result.findings.sort(byLocation)) findings.push(finding);
       bytesDone += entry.size;
     } else if (entry.kind === 'link-outside') {
       files.push(emptyFile(entry.path, 'skipped', 'SYMLINK_OUTSIDE_ROOT', `link to ${entry.target} not followed`));

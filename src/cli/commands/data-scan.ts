@@ -10,7 +10,7 @@ export function registerData(program: Command, io: Io): void {
   const data = program.command('data').description('training-data security: personal data and secrets');
   const command = data
     .command('scan')
-    .description('scan datasets (CSV/TSV, JSON, JSONL, text) for personal data and secrets in one streaming pass')
+    .description('scan datasets (CSV/TSV, JSON, JSONL, text) for personal data, secrets and signs of poisoning')
     .argument('<paths...>', 'files or folders (folders are walked recursively)');
   addSettings(command, dataScanSettings);
   command.action(async (paths: string[], flags: Record<string, unknown>) => {
@@ -21,6 +21,14 @@ export function registerData(program: Command, io: Io): void {
     const report = await scanData(paths, {
       maxFindingsPerFile: settings.maxFindingsPerFile,
       minScore: settings.minScore,
+      poisoning: settings.poisoning
+        ? {
+            maxRows: settings.poisoningMaxRows,
+            ...(settings.labelColumn ? { labelColumn: settings.labelColumn } : {}),
+            ...(settings.textColumn ? { textColumn: settings.textColumn } : {}),
+          }
+        : false,
+      ...(settings.baseline ? { baselinePath: settings.baseline } : {}),
       onProgress: progress.update,
     });
     progress.done();
