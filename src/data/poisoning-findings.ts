@@ -3,6 +3,7 @@ import { dataCoreRules, poisoningRules } from './catalog.js';
 import type { PoisoningResult } from './poisoning/index.js';
 
 const listedRows = 20;
+const maxRowList = 1000;
 
 /** Turns poisoning indicators into findings: the first row as the location, every row in the evidence. */
 export function poisoningFindings(path: string, analysis: PoisoningResult): Finding[] {
@@ -27,7 +28,13 @@ export function poisoningFindings(path: string, analysis: PoisoningResult): Find
       evidence: `${indicator.detail}${shown}`,
       remediation: rule.remediation,
       references: [...rule.references],
-      properties: { ...indicator.properties, score: Math.round(indicator.score * 1000) / 1000, rows: rows.length },
+      properties: {
+        ...indicator.properties,
+        score: Math.round(indicator.score * 1000) / 1000,
+        rows: rows.length,
+        // Every row for tools and policies, bounded; the evidence shows the first few.
+        rowList: rows.slice(0, maxRowList).join(','),
+      },
     };
   });
   if (analysis.notes.length > 0) {

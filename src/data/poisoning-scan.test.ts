@@ -12,6 +12,7 @@ describe('poisoning indicators in data scan', () => {
     expect(trigger?.severity).toBe('high');
     expect(trigger?.evidence).toContain('"cf"');
     expect(trigger?.properties?.rows).toBe(45);
+    expect(String(trigger?.properties?.rowList).split(',')).toHaveLength(45);
     expect(trigger?.location.column).toBe('review');
   });
 
