@@ -1,25 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Detector } from './detectors/types.js';
 import { scanData } from './scan-data.js';
+import { tokenDetector as token } from './test-support.js';
 
-/** A detector for the engine tests: `TOKEN-` and three digits, so locations can be checked exactly. */
-const token: Detector = {
-  id: 'secret.test-token',
-  kind: 'secret',
-  title: 'Test token',
-  severity: 'high',
-  description: 'test',
-  remediation: 'test',
-  quick: (text) => text.includes('TOKEN-'),
-  detect: (text) =>
-    [...text.matchAll(/TOKEN-\d{3}/g)].map((m) => ({
-      entity: 'TEST_TOKEN',
-      start: m.index,
-      end: m.index + 9,
-      score: 0.9,
-    })),
-};
 const testdata = join(import.meta.dirname, 'testdata');
 // Reader tests: poisoning indicators off (they have their own tests).
 const scan = (file: string) => scanData([join(testdata, file)], { detectors: [token], poisoning: false });

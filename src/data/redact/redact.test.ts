@@ -3,27 +3,11 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Detector } from '../detectors/types.js';
 import { scanData } from '../scan-data.js';
+import { tokenDetector as token } from '../test-support.js';
 import { RedactionError, redactDataset } from './redact-dataset.js';
 import { applyMasks } from './spans.js';
 
-const token: Detector = {
-  id: 'secret.test-token',
-  kind: 'secret',
-  title: 'Test token',
-  severity: 'high',
-  description: 'test',
-  remediation: 'test',
-  quick: (text) => text.includes('TOKEN-'),
-  detect: (text) =>
-    [...text.matchAll(/TOKEN-\d{3}/g)].map((m) => ({
-      entity: 'TEST_TOKEN',
-      start: m.index,
-      end: m.index + 9,
-      score: 0.9,
-    })),
-};
 const testdata = join(import.meta.dirname, '../testdata');
 const files = ['people.csv', 'comments.tsv', 'users.json', 'events.jsonl', 'notes.txt'];
 const digest = async (path: string) =>
