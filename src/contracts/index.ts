@@ -1,3 +1,4 @@
+export { buildReport, unreadFile } from './build-report.js';
 export { exitCodeFor, exitCodes } from './exit-code.js';
 export type { Finding, Location, Reference } from './finding.js';
 export { findingSchema, locationSchema, referenceSchema } from './finding.js';

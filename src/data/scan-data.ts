@@ -1,4 +1,4 @@
-import { type Finding, type Report, reportSchemaVersion, summarize } from '../contracts/index.js';
+import { buildReport, type Finding, type Report, unreadFile } from '../contracts/index.js';
 import { type ScanProgress, walkPaths } from '../scan/index.js';
 import { toolVersion } from '../version.js';
 import { defaultDetectors } from './detectors/index.js';
@@ -54,29 +54,11 @@ export async function scanData(paths: readonly string[], options: DataScanOption
     } else {
       const status = entry.kind === 'unreadable' ? 'error' : 'skipped';
       const message = entry.kind === 'link-outside' ? `link to ${entry.target} not followed` : entry.message;
-      files.push({
-        path: entry.path,
-        formats: [],
-        size: 0,
-        status,
-        errors: [{ code: entry.kind.toUpperCase(), message }],
-        members: 0,
-        durationMs: 0,
-      });
+      files.push(unreadFile(entry.path, status, entry.kind.toUpperCase(), message));
     }
     options.onProgress?.({ done: index + 1, total: entries.length, bytesDone, bytesTotal, path: entry.path });
   }
-  return {
-    schemaVersion: reportSchemaVersion,
-    kind: 'data-scan',
-    tool: { name: 'mlsecops', version: toolVersion },
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    targets: [...paths],
-    files,
-    findings,
-    summary: summarize(files, findings),
-  };
+  return buildReport({ kind: 'data-scan', version: toolVersion, startedAt, targets: paths, files, findings });
 }
 
 /** Reads the trusted baseline with the same readers, into a (sampled) row table. */

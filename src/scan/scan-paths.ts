@@ -1,4 +1,4 @@
-import { type Finding, type Report, reportSchemaVersion, severityRank, summarize } from '../contracts/index.js';
+import { buildReport, type Finding, type Report, severityRank, unreadFile } from '../contracts/index.js';
 import { toolVersion } from '../version.js';
 import { scanFile } from './engine/file-scan.js';
 import { makeFinding } from './engine/finding.js';
@@ -48,27 +48,17 @@ export async function scanPaths(paths: readonly string[], options: ScanOptions =
       for (const finding of result.findings.sort(byLocation)) findings.push(finding);
       bytesDone += entry.size;
     } else if (entry.kind === 'link-outside') {
-      files.push(emptyFile(entry.path, 'skipped', 'SYMLINK_OUTSIDE_ROOT', `link to ${entry.target} not followed`));
+      files.push(unreadFile(entry.path, 'skipped', 'SYMLINK_OUTSIDE_ROOT', `link to ${entry.target} not followed`));
       findings.push(linkFinding(entry.path, entry.target));
     } else if (entry.kind === 'special') {
-      files.push(emptyFile(entry.path, 'skipped', 'NOT_A_REGULAR_FILE', entry.message));
+      files.push(unreadFile(entry.path, 'skipped', 'NOT_A_REGULAR_FILE', entry.message));
     } else {
-      files.push(emptyFile(entry.path, 'error', 'UNREADABLE', entry.message));
+      files.push(unreadFile(entry.path, 'error', 'UNREADABLE', entry.message));
       findings.push(makeFinding(entry.path, undefined, { ruleId: 'scan.read-error', evidence: entry.message }));
     }
     options.onProgress?.({ done: index + 1, total: entries.length, bytesDone, bytesTotal, path: entry.path });
   }
-  return {
-    schemaVersion: reportSchemaVersion,
-    kind: 'model-scan',
-    tool: { name: 'mlsecops', version: toolVersion },
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    targets: [...paths],
-    files,
-    findings,
-    summary: summarize(files, findings),
-  };
+  return buildReport({ kind: 'model-scan', version: toolVersion, startedAt, targets: paths, files, findings });
 }
 
 function byLocation(a: Finding, b: Finding): number {
@@ -78,10 +68,6 @@ function byLocation(a: Finding, b: Finding): number {
     severityRank(b.severity) - severityRank(a.severity) ||
     a.ruleId.localeCompare(b.ruleId)
   );
-}
-
-function emptyFile(path: string, status: 'skipped' | 'error', code: string, message: string): Report['files'][number] {
-  return { path, formats: [], size: 0, status, errors: [{ code, message }], members: 0, durationMs: 0 };
 }
 
 function linkFinding(path: string, target: string): Finding {
