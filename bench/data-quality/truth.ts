@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { secretEntities } from '../../src/data/detectors/secrets/index.js';
 
 export const DATA_DIR = join('bench', '.data', 'data-quality');
 export const CSV_PATH = join(DATA_DIR, 'dataset.csv');
@@ -78,19 +79,4 @@ export const STRUCTURED_ENTITIES: ReadonlySet<string> = new Set([
 ]);
 
 /** Entities reported by the secret detectors: overall precision target ≥ 0.9. */
-export const SECRET_ENTITIES: ReadonlySet<string> = new Set([
-  'GITHUB_TOKEN',
-  'AWS_ACCESS_KEY',
-  'AWS_SECRET_KEY',
-  'SLACK_TOKEN',
-  'SLACK_WEBHOOK',
-  'STRIPE_KEY',
-  'OPENAI_API_KEY',
-  'HUGGINGFACE_TOKEN',
-  'GOOGLE_API_KEY',
-  'PRIVATE_KEY',
-  'JWT',
-  'GCP_SERVICE_ACCOUNT',
-  'CONNECTION_STRING',
-  'GENERIC_SECRET',
-]);
+export const SECRET_ENTITIES = secretEntities;
