@@ -14,8 +14,18 @@ export interface OpenedDataset {
   readonly cells: AsyncIterable<Cell> | undefined;
 }
 
-/** Sniffs a dataset file and returns the reader for its format: the one place formats map to readers. */
-export async function openDataset(path: string, options: ReaderOptions): Promise<OpenedDataset> {
+export interface SniffedDataset {
+  readonly size: number;
+  /** Undefined for files that are not datasets (binary). */
+  readonly format: DatasetFormat | undefined;
+  /** Field delimiter of CSV and TSV files. */
+  readonly delimiter: string | undefined;
+  /** Whether the first lines end with CRLF (rewriters keep the file's line endings). */
+  readonly crlf: boolean;
+}
+
+/** Reads a dataset file's first bytes once and decides its format and dialect. */
+export async function sniffDatasetFile(path: string): Promise<SniffedDataset> {
   const handle = await open(path, 'r');
   let head: Buffer;
   let size: number;
@@ -27,18 +37,25 @@ export async function openDataset(path: string, options: ReaderOptions): Promise
     await handle.close();
   }
   const sniffed = sniffDataset(head, path);
-  if (sniffed === 'binary') return { size, format: undefined, cells: undefined };
-  if (sniffed === 'csv' || sniffed === 'tsv') {
-    const delimiter = detectDelimiter(head.toString('utf8')) ?? (sniffed === 'tsv' ? '\t' : ',');
-    return { size, format: sniffed, cells: readDelimited(path, delimiter, options) };
-  }
+  const text = head.toString('utf8');
+  const delimiter =
+    sniffed === 'csv' || sniffed === 'tsv' ? (detectDelimiter(text) ?? (sniffed === 'tsv' ? '\t' : ',')) : undefined;
+  return { size, format: sniffed === 'binary' ? undefined : sniffed, delimiter, crlf: text.includes('\r\n') };
+}
+
+/** Sniffs a dataset file and returns the reader for its format: the one place formats map to readers. */
+export async function openDataset(path: string, options: ReaderOptions): Promise<OpenedDataset> {
+  const { size, format, delimiter } = await sniffDatasetFile(path);
+  if (format === undefined) return { size, format, cells: undefined };
   const cells =
-    sniffed === 'json'
-      ? readJsonDocument(path, options)
-      : sniffed === 'jsonl'
-        ? readJsonLines(path, options)
-        : sniffed === 'text'
-          ? readTextLines(path, options)
-          : readParquet(path, options);
-  return { size, format: sniffed, cells };
+    delimiter !== undefined
+      ? readDelimited(path, delimiter, options)
+      : format === 'json'
+        ? readJsonDocument(path, options)
+        : format === 'jsonl'
+          ? readJsonLines(path, options)
+          : format === 'text'
+            ? readTextLines(path, options)
+            : readParquet(path, options);
+  return { size, format, cells };
 }

@@ -1,12 +1,12 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { open, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { finished } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify';
 import type { Finding } from '../../contracts/index.js';
 import { maxJsonDocument } from '../readers/json.js';
-import { detectDelimiter, sniffDataset } from '../readers/sniff.js';
+import { sniffDatasetFile } from '../readers/open.js';
 import { applyMasks, indexMasks, type Mask, type MaskIndex } from './spans.js';
 
 /**
@@ -16,16 +16,11 @@ import { applyMasks, indexMasks, type Mask, type MaskIndex } from './spans.js';
  */
 export async function redactFile(path: string, findings: readonly Finding[], out: string): Promise<boolean> {
   const masks = indexMasks(findings.filter((finding) => finding.location.path === path));
-  const handle = await open(path, 'r');
-  const { buffer, bytesRead } = await handle.read(Buffer.alloc(8192), 0, 8192, 0).finally(() => handle.close());
-  const head = buffer.subarray(0, bytesRead);
-  const format = sniffDataset(head, path);
-  if (format === 'csv' || format === 'tsv') {
-    await redactDelimited(path, detectDelimiter(head.toString('utf8')) ?? (format === 'tsv' ? '\t' : ','), masks, out);
-  } else if (format === 'jsonl') await redactLines(path, masks, out, redactJsonLine);
-  else if (format === 'json') await redactJsonDocument(path, masks, out);
-  else if (format === 'text')
-    await redactLines(path, masks, out, (line, byColumn) => applyMasks(line, byColumn?.get('')));
+  const { format, delimiter, crlf } = await sniffDatasetFile(path);
+  if (delimiter !== undefined) await redactDelimited(path, delimiter, masks, out);
+  else if (format === 'jsonl') await redactLines(path, masks, out, crlf, redactJsonLine);
+  else if (format === 'json') await redactJsonDocument(path, masks, out, crlf);
+  else if (format === 'text') await redactLines(path, masks, out, crlf, redactText);
   else return false;
   return true;
 }
@@ -57,9 +52,14 @@ async function redactDelimited(path: string, delimiter: string, masks: MaskIndex
 type LineRedactor = (line: string, byColumn: Map<string, Mask[]> | undefined) => string;
 
 /** Line formats keep each line's own ending; rows count the lines the readers count. */
-async function redactLines(path: string, masks: MaskIndex, out: string, redact: LineRedactor): Promise<void> {
+async function redactLines(
+  path: string,
+  masks: MaskIndex,
+  out: string,
+  crlf: boolean,
+  redact: LineRedactor,
+): Promise<void> {
   const sink = createWriteStream(out);
-  const crlf = (await readHead(path)).includes('\r\n');
   const lines = createInterface({
     input: createReadStream(path, { encoding: 'utf8' }),
     crlfDelay: Number.POSITIVE_INFINITY,
@@ -86,7 +86,9 @@ function redactJsonLine(line: string, byColumn: Map<string, Mask[]> | undefined)
   }
 }
 
-async function redactJsonDocument(path: string, masks: MaskIndex, out: string): Promise<void> {
+const redactText: LineRedactor = (line, byColumn) => applyMasks(line, byColumn?.get(''));
+
+async function redactJsonDocument(path: string, masks: MaskIndex, out: string, crlf: boolean): Promise<void> {
   const text = (await readFile(path, 'utf8')).replace(/^\ufeff/, '');
   let document: unknown;
   try {
@@ -94,7 +96,7 @@ async function redactJsonDocument(path: string, masks: MaskIndex, out: string): 
     document = JSON.parse(text);
   } catch {
     // The scan read this file as text lines; redact it the same way.
-    await redactLines(path, masks, out, (line, byColumn) => applyMasks(line, byColumn?.get('')));
+    await redactLines(path, masks, out, crlf, redactText);
     return;
   }
   const redacted = Array.isArray(document)
@@ -118,14 +120,4 @@ function redactLeaves(value: unknown, byColumn: Map<string, Mask[]> | undefined,
     );
   }
   return value;
-}
-
-async function readHead(path: string): Promise<string> {
-  const handle = await open(path, 'r');
-  try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(4096), 0, 4096, 0);
-    return buffer.toString('utf8', 0, bytesRead);
-  } finally {
-    await handle.close();
-  }
 }
