@@ -19,10 +19,11 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse } from 'csv-parse/sync';
 import type { Finding, Severity } from '../../src/contracts/index.js';
+import { mayMatch } from '../../src/data/detectors/types.js';
 import { type Detector, defaultDetectors, scanData } from '../../src/data/index.js';
 import { mask } from '../../src/data/mask.js';
+import { readDelimited } from '../../src/data/readers/csv.js';
 import { scanDataFile } from '../../src/data/scan-file.js';
 import { machineInfo } from '../lib/machine.js';
 import { median } from '../lib/stats.js';
@@ -345,13 +346,12 @@ function statsJson(scored: Scored) {
 
 // --- Time breakdown ------------------------------------------------------------------------------
 
-/** Non-empty cells of a CSV with their column, parsed by the same library as the reader. */
-function csvCells(path: string): { value: string; column: string }[] {
-  const records = parse(readFileSync(path), { relax_column_count: true, bom: true }) as string[][];
-  const header = records.shift() ?? [];
+/** Non-empty cells of a CSV with their column, parsed by the reader itself. */
+async function csvCells(path: string): Promise<{ value: string; column: string }[]> {
   const out: { value: string; column: string }[] = [];
-  for (const record of records)
-    for (let i = 0; i < record.length; i++) if (record[i]) out.push({ value: record[i]!, column: header[i] ?? '' });
+  const options = { signal: new AbortController().signal, onIssue: () => {} };
+  for await (const batch of readDelimited(path, ',', options))
+    for (const cell of batch) out.push({ value: cell.value, column: cell.column ?? '' });
   return out;
 }
 
@@ -362,7 +362,7 @@ function detectorPass(cells: readonly { value: string; column: string }[], detec
   for (const { value, column } of cells) {
     const context = { column };
     for (const detector of detectors) {
-      if (detector.quick && !detector.quick(value)) continue;
+      if (!mayMatch(detector, value)) continue;
       sink += detector.detect(value, context).length;
     }
   }
@@ -422,7 +422,7 @@ async function main(): Promise<void> {
     await scanData([csvPath], readerOnly);
     readerSamples.push(performance.now() - t);
   }
-  const cells = csvCells(csvPath);
+  const cells = await csvCells(csvPath);
   detectorPass(cells, defaultDetectors);
   const allMs = detectorPass(cells, defaultDetectors);
   const perDetector = defaultDetectors

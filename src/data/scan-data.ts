@@ -67,6 +67,6 @@ async function collectBaseline(path: string, options: DataScanOptions, signal: A
   const collector = new RowCollector(maxRows);
   const opened = await openDataset(path, { signal, onIssue: () => {} });
   if (!opened.cells) throw new Error(`baseline ${path} is not a dataset this version reads`);
-  for await (const cell of opened.cells) collector.add(cell);
+  for await (const batch of opened.cells) for (const cell of batch) collector.add(cell);
   return collector.table();
 }

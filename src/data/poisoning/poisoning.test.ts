@@ -35,7 +35,8 @@ const truth = JSON.parse(readFileSync(join(testdata, 'truth.json'), 'utf8')) as 
 async function load(file: string): Promise<RowTable> {
   const collector = new RowCollector(200_000);
   const options = { signal: new AbortController().signal, onIssue: () => {} };
-  for await (const cell of readDelimited(join(testdata, file), ',', options)) collector.add(cell);
+  for await (const batch of readDelimited(join(testdata, file), ',', options))
+    for (const cell of batch) collector.add(cell);
   return collector.table();
 }
 

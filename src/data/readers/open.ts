@@ -10,8 +10,11 @@ export interface OpenedDataset {
   readonly size: number;
   /** Undefined for files that are not datasets (binary). */
   readonly format: DatasetFormat | undefined;
-  /** Undefined for files that are not datasets. */
-  readonly cells: AsyncIterable<Cell> | undefined;
+  /**
+   * The dataset's values in batches (a chunk of CSV records, a slice of other formats); undefined for
+   * files that are not datasets. A batch is valid until the next is requested: copy cells to keep them.
+   */
+  readonly cells: AsyncIterable<readonly Cell[]> | undefined;
 }
 
 export interface SniffedDataset {
@@ -50,12 +53,29 @@ export async function openDataset(path: string, options: ReaderOptions): Promise
   const cells =
     delimiter !== undefined
       ? readDelimited(path, delimiter, options)
-      : format === 'json'
-        ? readJsonDocument(path, options)
-        : format === 'jsonl'
-          ? readJsonLines(path, options)
-          : format === 'text'
-            ? readTextLines(path, options)
-            : readParquet(path, options);
+      : batched(
+          format === 'json'
+            ? readJsonDocument(path, options)
+            : format === 'jsonl'
+              ? readJsonLines(path, options)
+              : format === 'text'
+                ? readTextLines(path, options)
+                : readParquet(path, options),
+        );
   return { size, format, cells };
+}
+
+const BATCH = 1024;
+
+/** Cells of a one-at-a-time reader, handed on in batches like the CSV reader's. */
+async function* batched(cells: AsyncIterable<Cell>): AsyncGenerator<Cell[]> {
+  let batch: Cell[] = [];
+  for await (const cell of cells) {
+    batch.push(cell);
+    if (batch.length === BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }

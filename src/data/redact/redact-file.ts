@@ -2,9 +2,9 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { finished } from 'node:stream/promises';
-import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify';
 import type { Finding } from '../../contracts/index.js';
+import { readRecords } from '../readers/csv.js';
 import { maxJsonDocument } from '../readers/json.js';
 import { sniffDatasetFile } from '../readers/open.js';
 import { applyMasks, indexMasks, type Mask, type MaskIndex } from './spans.js';
@@ -26,24 +26,26 @@ export async function redactFile(path: string, findings: readonly Finding[], out
 }
 
 async function redactDelimited(path: string, delimiter: string, masks: MaskIndex, out: string): Promise<void> {
-  const parser = createReadStream(path).pipe(
-    parse({ delimiter, bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true }),
-  );
   const writer = stringify({ delimiter });
   const sink = writer.pipe(createWriteStream(out));
   let header: string[] | undefined;
   let row = 0;
-  for await (const record of parser as AsyncIterable<string[]>) {
-    if (!header) {
-      header = record.map((name, index) => name.trim() || `column_${index + 1}`);
-      writer.write(record);
-      continue;
+  // The scan's own record reader, so rows here are the rows the findings name.
+  const records = readRecords(path, delimiter, { signal: new AbortController().signal, onIssue: () => {} });
+  for await (const batch of records) {
+    for (const record of batch) {
+      if (!header) {
+        header = record.map((name, index) => name.trim() || `column_${index + 1}`);
+        writer.write(record);
+        continue;
+      }
+      const byColumn = masks.get(row);
+      const written = byColumn
+        ? record.map((value, index) => applyMasks(value, byColumn.get(header?.[index] ?? '')))
+        : record;
+      if (!writer.write(written)) await new Promise<void>((resolve) => writer.once('drain', () => resolve()));
+      row++;
     }
-    const byColumn = masks.get(row);
-    writer.write(
-      byColumn ? record.map((value, index) => applyMasks(value, byColumn.get(header?.[index] ?? ''))) : record,
-    );
-    row++;
   }
   writer.end();
   await finished(sink);
