@@ -1,5 +1,6 @@
 import type { FileResult, Finding } from '../contracts/index.js';
 import { type DataRuleId, dataCoreRules } from './catalog.js';
+import { shapeOf } from './detectors/shape.js';
 import type { Detector, DetectorMatch } from './detectors/types.js';
 import { mask } from './mask.js';
 import { analysePoisoning, defaultMaxRows, type PoisoningOptions, RowCollector } from './poisoning/index.js';
@@ -57,10 +58,13 @@ export async function scanDataFile(path: string, options: DataFileOptions): Prom
         ? new RowCollector(options.poisoning.maxRows ?? defaultMaxRows)
         : undefined;
     if (cellsOf) {
-      for await (const cell of cellsOf) {
-        cells++;
-        scanCell(cell, path, options, findings, overflow);
-        collector?.add(cell);
+      const memo = new ValueMemo(options);
+      for await (const batch of cellsOf) {
+        cells += batch.length;
+        for (const cell of batch) {
+          scanCell(cell, path, memo, options.maxFindingsPerFile, findings, overflow);
+          collector?.add(cell);
+        }
       }
     }
     if (collector && options.poisoning && cells > 0) {
@@ -93,24 +97,105 @@ export async function scanDataFile(path: string, options: DataFileOptions): Prom
   };
 }
 
+/** What the detectors found in one value: pairs of detector and match, at or above the minimum score. */
+type Found = readonly (readonly [Detector, DetectorMatch])[];
+const NOTHING: Found = [];
+
+/** One column's remembered values, and whether remembering pays there. */
+interface ColumnMemo {
+  readonly values: Map<string, Found>;
+  lookups: number;
+  hits: number;
+  /** Set once a column proves to hold mostly distinct values (ids, hashes, timestamps). */
+  off: boolean;
+}
+
+/**
+ * Detector results of short values, remembered per column: datasets repeat categorical values
+ * (countries, labels, versions, common names) millions of times, and detectors are pure functions of
+ * the value and its column, so a repeated value is looked up instead of scanned again. A column whose
+ * values are mostly distinct stops being remembered after a trial, so unique ids cost no hashing.
+ * Bounded: values up to `MAX_LENGTH` characters, `MAX_ENTRIES` in all, forgotten at once when full.
+ */
+class ValueMemo {
+  static readonly MAX_LENGTH = 64;
+  static readonly MAX_ENTRIES = 1 << 16;
+  /** Look-ups after which a column's hit rate is judged, and the rate it must reach to stay on. */
+  static readonly TRIAL = 4096;
+  static readonly MIN_HIT_RATE = 0.25;
+  private readonly byColumn = new Map<string, ColumnMemo>();
+  private entries = 0;
+
+  constructor(private readonly options: DataFileOptions) {}
+
+  found(cell: Cell): Found {
+    const { value } = cell;
+    if (value.length > ValueMemo.MAX_LENGTH) return detectAll(value, cell, this.options);
+    // Letterless values (numbers, most features) are cheaper to scan than to hash and look up.
+    const shape = shapeOf(value);
+    if (shape.upper + shape.lower + shape.nonAscii === 0) return detectAll(value, cell, this.options);
+    const column = cell.column ?? '';
+    let memo = this.byColumn.get(column);
+    if (!memo) {
+      memo = { values: new Map(), lookups: 0, hits: 0, off: false };
+      this.byColumn.set(column, memo);
+    }
+    if (memo.off) return detectAll(value, cell, this.options);
+    memo.lookups++;
+    const known = memo.values.get(value);
+    if (known) {
+      memo.hits++;
+      return known;
+    }
+    const found = detectAll(value, cell, this.options);
+    if (memo.lookups === ValueMemo.TRIAL && memo.hits < ValueMemo.TRIAL * ValueMemo.MIN_HIT_RATE) {
+      memo.off = true;
+      this.entries -= memo.values.size;
+      memo.values.clear();
+      return found;
+    }
+    if (this.entries >= ValueMemo.MAX_ENTRIES) {
+      for (const other of this.byColumn.values()) other.values.clear();
+      this.entries = 0;
+    }
+    memo.values.set(value, found);
+    this.entries++;
+    return found;
+  }
+}
+
+function detectAll(value: string, cell: Cell, options: DataFileOptions): Found {
+  let found: [Detector, DetectorMatch][] | undefined;
+  // A cell is a detector context: it carries the column.
+  const length = value.length;
+  for (const detector of options.detectors) {
+    // The gates of `mayMatch`, written out: this loop runs for every value and detector.
+    if (length < (detector.minLength ?? 0) || (detector.quick && !detector.quick(value))) continue;
+    for (const match of detector.detect(value, cell)) {
+      if (match.score < options.minScore) continue;
+      found ??= [];
+      found.push([detector, match]);
+    }
+  }
+  return found ?? NOTHING;
+}
+
 function scanCell(
   cell: Cell,
   path: string,
-  options: DataFileOptions,
+  memo: ValueMemo,
+  maxFindings: number,
   findings: Finding[],
   overflow: Map<string, number>,
 ): void {
-  const context = cell.column === undefined ? {} : { column: cell.column };
-  for (const detector of options.detectors) {
-    if (detector.quick && !detector.quick(cell.value)) continue;
-    for (const match of detector.detect(cell.value, context)) {
-      if (match.score < options.minScore) continue;
-      if (findings.length >= options.maxFindingsPerFile) {
-        overflow.set(detector.id, (overflow.get(detector.id) ?? 0) + 1);
-        continue;
-      }
-      findings.push(matchFinding(detector, match, cell, path));
+  const found = memo.found(cell);
+  for (let i = 0; i < found.length; i++) {
+    const [detector, match] = found[i]!;
+    if (findings.length >= maxFindings) {
+      overflow.set(detector.id, (overflow.get(detector.id) ?? 0) + 1);
+      continue;
     }
+    findings.push(matchFinding(detector, match, cell, path));
   }
 }
 

@@ -31,9 +31,9 @@ describe('context words match whole words only', () => {
   });
 
   it('"lic" as its own word counts, in text or column', () => {
-    expect(findContext(lic, 'lic 123456', 4, 10, undefined)).toEqual({ word: 'lic', where: 'text' });
-    expect(findContext(lic, '123456', 0, 6, 'driver_lic')).toEqual({ word: 'lic', where: 'column' });
-    expect(findContext(lic, 'LIC#123456', 4, 10, undefined)).toEqual({ word: 'lic', where: 'text' });
+    expect(findContext(lic, 'lic 123456', 4, 10, undefined)).toMatchObject({ word: 'lic', where: 'text' });
+    expect(findContext(lic, '123456', 0, 6, 'driver_lic')).toMatchObject({ word: 'lic', where: 'column' });
+    expect(findContext(lic, 'LIC#123456', 4, 10, undefined)).toMatchObject({ word: 'lic', where: 'text' });
   });
 
   it('a window edge inside "public" does not leave "lic" behind', () => {

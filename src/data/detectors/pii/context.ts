@@ -85,6 +85,37 @@ export class ContextWords {
     const heads = [...new Set(words.map((word) => tokenize(word)[0]).filter((w): w is string => Boolean(w)))];
     heads.sort((a, b) => b.length - a.length);
     this.anySubstring = heads.length ? new RegExp(heads.map(escapeRegExp).join('|'), 'i') : /(?!)/;
+    // A letter every head contains: a value holding neither case of it has no context word (two
+    // indexOf calls, much cheaper than the alternation).
+    const common = [...(heads[0] ?? '')].find(
+      (char) => /[a-z]/.test(char) && heads.every((head) => head.includes(char)),
+    );
+    this.letter = common ?? '';
+    this.upperLetter = common?.toUpperCase() ?? '';
+  }
+
+  private readonly letter: string;
+  private readonly upperLetter: string;
+
+  /** False when `text` cannot hold any context word: no head of one occurs in it, in any case. */
+  mayOccurIn(text: string): boolean {
+    if (this.letter && text.indexOf(this.letter) === -1 && text.indexOf(this.upperLetter) === -1) return false;
+    return this.anySubstring.test(text);
+  }
+
+  private readonly columnHits = new Map<string, ContextHit | null>();
+
+  /** The context word in a column name, remembered per column (a dataset has few columns, many values). */
+  inColumn(column: string | undefined): ContextHit | undefined {
+    if (!column) return undefined;
+    let hit = this.columnHits.get(column);
+    if (hit === undefined) {
+      const word = this.find(columnTokens(column));
+      hit = word ? contextHit(word, 'column') : null;
+      if (this.columnHits.size > 4096) this.columnHits.clear();
+      this.columnHits.set(column, hit);
+    }
+    return hit ?? undefined;
   }
 
   /** The context word or phrase found among `tokens`, if any. */
@@ -131,6 +162,12 @@ export function columnTokens(column: string | undefined): readonly string[] {
 export interface ContextHit {
   readonly word: string;
   readonly where: 'column' | 'text';
+  /** Reason fragment: `context: "ssn" (column)`. */
+  readonly reason: string;
+}
+
+function contextHit(word: string, where: ContextHit['where']): ContextHit {
+  return { word, where, reason: `context: "${word}"${where === 'column' ? ' (column)' : ''}` };
 }
 
 /** Looks for a context word in the column name, then in the text around `[start, end)`. */
@@ -141,16 +178,14 @@ export function findContext(
   end: number,
   column: string | undefined,
 ): ContextHit | undefined {
-  const inColumn = words.find(columnTokens(column));
-  if (inColumn) return { word: inColumn, where: 'column' };
-  const before = words.find(tokenize(text, Math.max(0, start - WINDOW_BEFORE), start));
-  if (before) return { word: before, where: 'text' };
-  const after = words.find(tokenize(text, end, Math.min(text.length, end + WINDOW_AFTER)));
-  if (after) return { word: after, where: 'text' };
-  return undefined;
+  return words.inColumn(column) ?? findTextContext(words, text, start, end);
 }
 
-/** Reason fragment for a context hit: `context: "ssn" (column)`. */
-export function contextReason(hit: ContextHit): string {
-  return `context: "${hit.word}"${hit.where === 'column' ? ' (column)' : ''}`;
+/** Looks for a context word in the text around `[start, end)` only. */
+export function findTextContext(words: ContextWords, text: string, start: number, end: number): ContextHit | undefined {
+  const before = words.find(tokenize(text, Math.max(0, start - WINDOW_BEFORE), start));
+  if (before) return contextHit(before, 'text');
+  const after = words.find(tokenize(text, end, Math.min(text.length, end + WINDOW_AFTER)));
+  if (after) return contextHit(after, 'text');
+  return undefined;
 }

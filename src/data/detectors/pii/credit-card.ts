@@ -1,4 +1,5 @@
-import { digitsOf, hasDigits, type PiiRule, remediationFor } from './rule.js';
+import { shapeOf } from '../shape.js';
+import { digitsOf, type PiiRule, remediationFor } from './rule.js';
 import { luhnValid } from './validators.js';
 
 const REPEATED_DIGIT = /^(\d)\1+$/;
@@ -155,7 +156,8 @@ export const creditCardRule: PiiRule = {
     'expiry',
   ],
   contextBoost: 0.25,
-  quick: (text) => hasDigits(text, 12),
+  minLength: 12,
+  quick: (text) => shapeOf(text).groupedDigits >= 12,
   patterns: [/(?<![A-Za-z0-9_\-.])\d(?:[ -]?\d){11,18}(?![A-Za-z0-9_]|[.-]\d)/g],
   validate(m) {
     const raw = m[0];
@@ -174,9 +176,20 @@ export const creditCardRule: PiiRule = {
     if (!brand || !luhnValid(digits)) return null;
     const base = { start: m.index, end: m.index + raw.length };
     if (TEST_CARD_NUMBERS.has(digits)) {
-      return { ...base, score: 0.7, severity: 'low', reason: `published ${brand} test card number, Luhn valid` };
+      return {
+        start: base.start,
+        end: base.end,
+        score: 0.7,
+        severity: 'low',
+        reason: `published ${brand} test card number, Luhn valid`,
+      };
     }
     // A bare digit run is often an id; grouping is how people write card numbers.
-    return { ...base, score: separator ? 0.75 : 0.55, reason: `Luhn valid, ${brand} prefix and length` };
+    return {
+      start: base.start,
+      end: base.end,
+      score: separator ? 0.75 : 0.55,
+      reason: `Luhn valid, ${brand} prefix and length`,
+    };
   },
 };

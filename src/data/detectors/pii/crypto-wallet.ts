@@ -1,3 +1,4 @@
+import { shapeOf } from '../shape.js';
 import { type PiiRule, remediationFor, type Verdict } from './rule.js';
 import { base58CheckDecode, eip55Valid, segwitValid } from './validators.js';
 
@@ -25,6 +26,7 @@ const WELL_KNOWN = new Set([
 
 const BASE58_ADDRESS = /(?<![A-Za-z0-9])[123mn][1-9A-HJ-NP-Za-km-z]{25,34}(?![A-Za-z0-9])/g;
 const SEGWIT_ADDRESS = /(?<![A-Za-z0-9])(?:bc1|tb1|BC1|TB1)[02-9ac-hj-np-zAC-HJ-NP-Z]{8,87}(?![A-Za-z0-9])/g;
+const SEGWIT_PREFIX = /bc1|tb1/i;
 const ETH_ADDRESS = /(?<![A-Za-z0-9])0x[0-9a-fA-F]{40}(?![A-Za-z0-9])/g;
 
 export const cryptoWalletRule: PiiRule = {
@@ -51,12 +53,19 @@ export const cryptoWalletRule: PiiRule = {
     'deposit',
   ],
   contextBoost: 0.15,
-  quick: (text) => text.length >= 26,
+  minLength: 26,
+  // Base58 and Ethereum addresses are alphanumeric runs of 26 or more; segwit ones start bc1 or tb1.
+  quick: (text) => {
+    if (text.length < 26) return false;
+    const run = shapeOf(text).alnumRun;
+    return run >= 26 || (run >= 11 && SEGWIT_PREFIX.test(text));
+  },
   patterns: [BASE58_ADDRESS, { regex: SEGWIT_ADDRESS, requires: '1' }, { regex: ETH_ADDRESS, requires: '0x' }],
   validate(m): Verdict | null {
     const value = m[0];
     const base = { start: m.index, end: m.index + value.length };
-    if (WELL_KNOWN.has(value)) return { ...base, score: 0.6, severity: 'low', reason: 'well-known public address' };
+    if (WELL_KNOWN.has(value))
+      return { start: base.start, end: base.end, score: 0.6, severity: 'low', reason: 'well-known public address' };
     if (value.startsWith('0x')) {
       const hex = value.slice(2);
       if (ALL_ZERO.test(hex)) return null;
@@ -65,9 +74,15 @@ export const cryptoWalletRule: PiiRule = {
       const checked = letters && hex !== hex.toLowerCase() && eip55Valid(value);
       if (!checked) {
         if (hex !== hex.toLowerCase() && hex !== hex.toUpperCase()) return null;
-        return { ...base, score: 0.5, reason: 'Ethereum address without EIP-55 checksum', requiresContext: true };
+        return {
+          start: base.start,
+          end: base.end,
+          score: 0.5,
+          reason: 'Ethereum address without EIP-55 checksum',
+          requiresContext: true,
+        };
       }
-      return { ...base, score: 0.85, reason: 'Ethereum address, EIP-55 checksum valid' };
+      return { start: base.start, end: base.end, score: 0.85, reason: 'Ethereum address, EIP-55 checksum valid' };
     }
     const prefix = value.slice(0, 3).toLowerCase();
     if (prefix === 'bc1' || prefix === 'tb1') {
@@ -75,14 +90,27 @@ export const cryptoWalletRule: PiiRule = {
       if (!segwit) return null;
       const kind = `${segwit.version === 0 ? 'bech32' : 'bech32m'} segwit v${segwit.version}`;
       if (segwit.hrp === 'tb')
-        return { ...base, score: 0.6, severity: 'low', reason: `Bitcoin testnet ${kind}, checksum valid` };
-      return { ...base, score: 0.85, reason: `Bitcoin ${kind}, checksum valid` };
+        return {
+          start: base.start,
+          end: base.end,
+          score: 0.6,
+          severity: 'low',
+          reason: `Bitcoin testnet ${kind}, checksum valid`,
+        };
+      return { start: base.start, end: base.end, score: 0.85, reason: `Bitcoin ${kind}, checksum valid` };
     }
     const payload = base58CheckDecode(value);
     if (!payload || payload.length !== 21) return null;
     const version = BASE58_VERSIONS[payload[0]!];
     if (!version) return null;
-    if (version.testnet) return { ...base, score: 0.6, severity: 'low', reason: `${version.kind}, Base58Check valid` };
-    return { ...base, score: 0.85, reason: `${version.kind}, Base58Check valid` };
+    if (version.testnet)
+      return {
+        start: base.start,
+        end: base.end,
+        score: 0.6,
+        severity: 'low',
+        reason: `${version.kind}, Base58Check valid`,
+      };
+    return { start: base.start, end: base.end, score: 0.85, reason: `${version.kind}, Base58Check valid` };
   },
 };

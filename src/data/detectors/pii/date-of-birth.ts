@@ -1,3 +1,4 @@
+import { shapeOf } from '../shape.js';
 import { type PiiRule, remediationFor, type Verdict } from './rule.js';
 import { isCalendarDate } from './validators.js';
 
@@ -61,7 +62,9 @@ export const dateOfBirthRule: PiiRule = {
   contextWords: ['dob', 'birth', 'born', 'birthday', 'birthdate', 'dateofbirth', 'bday'],
   contextBoost: 0.35,
   contextRequired: true,
-  quick: (text) => text.length >= 6,
+  minLength: 6,
+  // Every date form has at least four digits (`1/2/85`).
+  quick: (text) => text.length >= 6 && shapeOf(text).digits >= 4,
   patterns: [ISO, NUMERIC, DAY_MONTH, MONTH_DAY],
   validate(m): Verdict | null {
     if (!m.groups || !isDate(m.groups)) return null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Detector, DetectorMatch } from '../types.js';
+import { type Detector, type DetectorMatch, mayMatch } from '../types.js';
 import { piiDetectors } from './index.js';
 import { eip55Encode } from './validators.js';
 
@@ -11,7 +11,7 @@ function byId(id: string): Detector {
 
 /** What the engine does: quick gate, then detect. */
 function run(detector: Detector, text: string, column?: string): DetectorMatch[] {
-  if (detector.quick && !detector.quick(text)) return [];
+  if (!mayMatch(detector, text)) return [];
   return detector.detect(text, column === undefined ? {} : { column });
 }
 

@@ -36,6 +36,7 @@ export const emailRule: PiiRule = {
   remediation: remediationFor('Email addresses identify people and end up reproducible by the model.'),
   contextWords: ['email', 'emails', 'mail', 'e-mail', 'mailto', 'contact', 'recipient', 'sender', 'from', 'to', 'cc'],
   contextBoost: 0.1,
+  minLength: 6, // `a@b.cd`
   quick: (text) => text.indexOf('@') !== -1,
   // Local part must start a run (the look-behind), so a long run of letters without `@` costs one scan.
   patterns: [
@@ -51,11 +52,18 @@ export const emailRule: PiiRule = {
     if (FILE_EXTENSIONS.has(tld)) return null;
     const base = { start: m.index, end: m.index + value.length };
     if (EXAMPLE_DOMAIN.test(domain)) {
-      return { ...base, score: 0.6, severity: 'low', reason: 'reserved example domain (RFC 2606)' };
+      return {
+        start: base.start,
+        end: base.end,
+        score: 0.6,
+        severity: 'low',
+        reason: 'reserved example domain (RFC 2606)',
+      };
     }
     const plus = local.indexOf('+');
     const localKey = (plus === -1 ? local : local.slice(0, plus)).toLowerCase();
-    if (ROLE_LOCAL_PARTS.has(localKey)) return { ...base, score: 0.6, severity: 'low', reason: 'role mailbox' };
-    return { ...base, score: 0.85, reason: 'email address syntax' };
+    if (ROLE_LOCAL_PARTS.has(localKey))
+      return { start: base.start, end: base.end, score: 0.6, severity: 'low', reason: 'role mailbox' };
+    return { start: base.start, end: base.end, score: 0.85, reason: 'email address syntax' };
   },
 };

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Detector } from '../types.js';
+import { type Detector, mayMatch } from '../types.js';
 import { piiDetectors } from './index.js';
 
 const COLUMNS = [
@@ -19,7 +19,7 @@ const COLUMNS = [
 ];
 
 function check(detector: Detector, text: string, column: string | undefined): void {
-  if (detector.quick && !detector.quick(text)) return;
+  if (!mayMatch(detector, text)) return;
   const matches = detector.detect(text, column === undefined ? {} : { column });
   for (const match of matches) {
     expect(match.start).toBeGreaterThanOrEqual(0);
@@ -69,6 +69,71 @@ describe('detect() never throws and spans stay inside the value', () => {
   });
 });
 
+/**
+ * The gates (`minLength`, `quick` on the value's shape) may only skip values `detect` finds nothing in:
+ * detect runs on its own, without them, and any match it finds must have passed them.
+ */
+describe('gates never skip a value detect would match', () => {
+  const gated = (text: string, column: string | undefined) => {
+    for (const detector of piiDetectors) {
+      const matches = detector.detect(text, column === undefined ? {} : { column });
+      if (matches.length > 0) expect(mayMatch(detector, text), `${detector.id} on ${JSON.stringify(text)}`).toBe(true);
+    }
+  };
+
+  it('on strings built from PII-shaped pieces', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...PII_ALPHABET), { maxLength: 120 }).map((parts) => parts.join('')),
+        fc.constantFrom(...COLUMNS),
+        gated,
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('on values that hold each entity', () => {
+    const values = [
+      'a@b.cd',
+      'Contact jane.doe@mailbox.org today',
+      '+44 20 7946 0958',
+      '(213) 373-4253',
+      '0049 30 901820',
+      '4111 1111 1111 1111',
+      '4111-1111-1111-1111',
+      'DE89 3704 0044 0532 0130 00',
+      'GB82WEST12345698765432',
+      '123-45-6789',
+      '123 45 6789',
+      'A12345678',
+      '123456789',
+      'AB 12 34 56 C',
+      'AB123456C',
+      '81.2.69.160',
+      '::1',
+      '2001:db8::ff00:42:8329',
+      '00:1a:2b:3c:4d:5e',
+      '001a.2b3c.4d5e',
+      '0012.3456.7890',
+      '1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa',
+      'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq',
+      '0x52908400098527886E0F7030069857D2E4169EE7',
+      '1985-03-12',
+      '12 March 1985',
+      'born 3/12/85',
+      'Mr Smith',
+      'James Smith',
+      'jane doe',
+      '221B Baker Street',
+      'Musterstraße 12a',
+      '12 rue de la Paix',
+      'PO Box 123',
+      '12 Main St, Springfield',
+    ];
+    for (const value of values) for (const column of COLUMNS) gated(value, column);
+  });
+});
+
 /** Long adversarial inputs: near-misses repeated so a backtracking regex would explode. */
 const ADVERSARIAL: Record<string, string> = {
   letters: 'a'.repeat(100_000),
@@ -109,7 +174,7 @@ describe('linear time on 100k-character adversarial inputs', () => {
       for (const [name, text] of Object.entries(ADVERSARIAL)) {
         for (const column of [undefined, 'dob']) {
           const started = performance.now();
-          if (!detector.quick || detector.quick(text)) detector.detect(text, column === undefined ? {} : { column });
+          if (mayMatch(detector, text)) detector.detect(text, column === undefined ? {} : { column });
           const ms = performance.now() - started;
           expect(ms, `${name}${column ? `/${column}` : ''}`).toBeLessThan(CEILING_MS);
         }

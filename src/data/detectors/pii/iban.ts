@@ -1,3 +1,4 @@
+import { shapeOf } from '../shape.js';
 import { bbanMatches, EXAMPLE_IBANS, IBAN_REGISTRY } from './iban-registry.js';
 import { type PiiRule, remediationFor } from './rule.js';
 import { ibanMod97 } from './validators.js';
@@ -20,7 +21,8 @@ export const ibanRule: PiiRule = {
   remediation: remediationFor('Bank account numbers are financial personal data.'),
   contextWords: ['iban', 'bank', 'account', 'acct', 'bic', 'swift', 'sepa', 'payee', 'beneficiary'],
   contextBoost: 0.1,
-  quick: (text) => text.length >= 15 && QUICK.test(text),
+  minLength: 15,
+  quick: (text) => text.length >= 15 && shapeOf(text).upperPair && QUICK.test(text),
   patterns: [/(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}/g],
   validate(m, text) {
     const raw = m[0];
@@ -39,8 +41,14 @@ export const ibanRule: PiiRule = {
     if (!bbanMatches(country, compact.slice(4)) || !ibanMod97(compact)) return null;
     const base = { start: m.index, end };
     if (EXAMPLE_IBANS.has(compact)) {
-      return { ...base, score: 0.7, severity: 'low', reason: 'documented example IBAN, mod-97 valid' };
+      return {
+        start: base.start,
+        end: base.end,
+        score: 0.7,
+        severity: 'low',
+        reason: 'documented example IBAN, mod-97 valid',
+      };
     }
-    return { ...base, score: 0.85, reason: `mod-97 valid, ${country} length and BBAN format` };
+    return { start: base.start, end: base.end, score: 0.85, reason: `mod-97 valid, ${country} length and BBAN format` };
   },
 };

@@ -1,4 +1,5 @@
 import { isIPv6 } from 'node:net';
+import { shapeOf } from '../shape.js';
 import { tokenize } from './context.js';
 import { type PiiRule, remediationFor, type Verdict } from './rule.js';
 
@@ -86,7 +87,11 @@ export const ipAddressRule: PiiRule = {
     'server',
   ],
   contextBoost: 0.25,
-  quick: (text) => text.indexOf('.') !== -1 || text.indexOf(':') !== -1,
+  minLength: 2, // `::`
+  quick: (text) => {
+    const shape = shapeOf(text);
+    return shape.dottedDots >= 3 || shape.colons >= 2;
+  },
   patterns: [
     { regex: IPV4, requires: '.' },
     { regex: IPV6, requires: ':' },

@@ -1,3 +1,4 @@
+import { shapeOf } from '../shape.js';
 import { type PiiRule, remediationFor } from './rule.js';
 
 const HEX_LETTER = /[A-Fa-f]/;
@@ -19,8 +20,11 @@ export const macAddressRule: PiiRule = {
   remediation: remediationFor('MAC addresses are persistent device identifiers.'),
   contextWords: ['mac', 'mac address', 'hwaddr', 'ether', 'ethernet', 'bssid', 'wifi', 'bluetooth', 'device'],
   contextBoost: 0.3,
-  quick: (text) =>
-    text.length >= 14 && (text.indexOf(':') !== -1 || text.indexOf('-') !== -1 || text.indexOf('.') !== -1),
+  minLength: 14,
+  quick: (text) => {
+    const shape = shapeOf(text);
+    return shape.length >= 14 && (shape.colons >= 5 || shape.dashes >= 5 || shape.hexDots >= 2);
+  },
   patterns: [
     { regex: COLON_FORM, requires: ':' },
     { regex: DASH_FORM, requires: '-' },

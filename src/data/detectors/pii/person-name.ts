@@ -1,3 +1,4 @@
+import { shapeOf } from '../shape.js';
 import type { DetectorContext, DetectorMatch } from '../types.js';
 import { columnTokens } from './context.js';
 import { FIRST_NAMES } from './first-names.js';
@@ -258,7 +259,12 @@ export const personNameRule: PiiRule = {
   remediation: remediationFor('Names identify people.'),
   contextWords: ['name', 'names', 'surname', 'patient', 'customer', 'employee', 'author', 'contact', 'person'],
   contextBoost: 0.1,
-  quick: (text) => text.length >= 2,
+  minLength: 2,
+  // Both the column path and the free-text forms need letters.
+  quick: (text) => {
+    const shape = shapeOf(text);
+    return shape.upper + shape.lower + shape.nonAscii > 0;
+  },
   patterns: [HONORIFIC, INTRODUCTION, GIVEN_SURNAME],
   validate(m): Verdict | null {
     const groups = m.groups ?? {};
@@ -308,6 +314,9 @@ function detectPersonName(text: string, context: DetectorContext): DetectorMatch
     }
   }
   if (text.length < 5 || text.indexOf(' ') === -1) return [];
+  // Every free-text form holds a capitalised word.
+  const form = shapeOf(text);
+  if (!form.capitalised && form.nonAscii === 0) return [];
   const matches: DetectorMatch[] = [];
   for (const match of textDetector.detect(text, context)) addMatch(matches, match);
   return matches;

@@ -34,11 +34,6 @@ const NUMBER_TYPES = [
 interface CompiledRegion {
   readonly country: string;
   readonly general: RegExp;
-  /**
-   * What the library strips as a national (trunk/carrier) prefix: `0` in most of Europe, `(?:0|90)(...)`
-   * in Brazil. A number starting with it goes to the library itself, which handles the stripping rules.
-   */
-  readonly prefixForParsing: RegExp | undefined;
   readonly types: readonly { readonly pattern: RegExp; readonly lengths: readonly number[] | undefined }[];
 }
 
@@ -48,18 +43,32 @@ const json = metadataJson as unknown as {
 };
 const callingCodes = json.country_calling_codes;
 const nonGeographic = json.nonGeographic ?? {};
-const compiled = new Map<string, CompiledRegion[]>();
+interface CompiledCode {
+  readonly regions: readonly CompiledRegion[];
+  /** Every region's general pattern in one: most invalid numbers fail here, in one test. */
+  readonly anyRegion: RegExp;
+  /**
+   * Every region's national prefix for parsing in one (what the library strips as a trunk/carrier
+   * prefix: `0` in most of Europe, `(?:0|90)(...)` in Brazil); a number starting with one goes to the
+   * library itself, which handles the stripping rules. Undefined when no region has one.
+   */
+  readonly anyPrefix: RegExp | undefined;
+}
+
+const compiled = new Map<string, CompiledCode>();
 
 function anchored(pattern: string): RegExp {
   return new RegExp(`^(?:${pattern})$`);
 }
 
-function regionsFor(callingCode: string): CompiledRegion[] | undefined {
+function regionsFor(callingCode: string): CompiledCode | undefined {
   const countries = callingCodes[callingCode] ?? (callingCode in nonGeographic ? ['001'] : undefined);
   if (!countries) return undefined;
-  let regions = compiled.get(callingCode);
-  if (!regions) {
-    regions = [];
+  let code = compiled.get(callingCode);
+  if (!code) {
+    const regions: CompiledRegion[] = [];
+    const generals: string[] = [];
+    const prefixes: string[] = [];
     for (const country of countries) {
       const metadata = new Metadata(metadataJson);
       // Non-geographic numbering plans (+800, +882...) are selected by calling code.
@@ -73,16 +82,24 @@ function regionsFor(callingCode: string): CompiledRegion[] | undefined {
         if (type && pattern) types.push({ pattern: anchored(pattern), lengths: type.possibleLengths() });
       }
       const prefix = plan.nationalPrefixForParsing();
+      generals.push(plan.nationalNumberPattern());
+      if (prefix) prefixes.push(prefix);
       regions.push({
         country,
         general: anchored(plan.nationalNumberPattern()),
-        prefixForParsing: prefix ? new RegExp(`^(?:${prefix})`) : undefined,
         types,
       });
     }
-    compiled.set(callingCode, regions);
+    code = {
+      regions,
+      anyRegion: anchored(generals.map((general) => `(?:${general})`).join('|')),
+      anyPrefix: prefixes.length
+        ? new RegExp(`^(?:${[...new Set(prefixes)].map((prefix) => `(?:${prefix})`).join('|')})`)
+        : undefined,
+    };
+    compiled.set(callingCode, code);
   }
-  return regions;
+  return code;
 }
 
 export interface ValidNumber {
@@ -96,26 +113,24 @@ export interface ValidNumber {
 export function validInternationalDigits(digits: string): ValidNumber | undefined {
   for (let length = 1; length <= 3 && length < digits.length; length++) {
     const callingCode = digits.slice(0, length);
-    const regions = regionsFor(callingCode);
-    if (!regions) continue;
+    const code = regionsFor(callingCode);
+    if (!code) continue;
     // Calling codes are prefix-free: the first one found is the only candidate.
     const nationalNumber = digits.slice(length);
-    return matchRegion(regions, callingCode, nationalNumber);
+    return matchRegion(code, callingCode, nationalNumber);
   }
   return undefined;
 }
 
-function matchRegion(
-  regions: readonly CompiledRegion[],
-  callingCode: string,
-  nationalNumber: string,
-): ValidNumber | undefined {
-  for (const region of regions) {
+function matchRegion(code: CompiledCode, callingCode: string, nationalNumber: string): ValidNumber | undefined {
+  const { regions } = code;
+  const anyRegion = code.anyRegion.test(nationalNumber);
+  for (const region of anyRegion ? regions : []) {
     if (matchesType(region, nationalNumber)) return { callingCode, country: region.country, nationalNumber };
   }
   // `+44 (0)20 ...`, `+55 90 11 ...`: a national prefix written after the calling code. Rare; the
   // library's own prefix-stripping rules decide.
-  if (!regions.some((region) => region.prefixForParsing?.test(nationalNumber))) return undefined;
+  if (!code.anyPrefix?.test(nationalNumber)) return undefined;
   const parsed = parsePhoneNumberFromString(`+${callingCode}${nationalNumber}`);
   if (!parsed?.isValid()) return undefined;
   return { callingCode, country: parsed.country ?? '001', nationalNumber: parsed.nationalNumber };

@@ -1,6 +1,7 @@
 import { type CountryCode, type PhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { shapeOf } from '../shape.js';
 import { type ValidNumber, validInternationalDigits } from './phone-metadata.js';
-import { digitsOf, hasDigits, type PiiRule, remediationFor, type Verdict } from './rule.js';
+import { digitsOf, type PiiRule, remediationFor, type Verdict } from './rule.js';
 
 /**
  * Regions tried, in order, for a number written without a country code (`(213) 373-4253`,
@@ -14,6 +15,8 @@ const OFCOM_DRAMA = /^(?:7700900|2079460|1134960|1632960|1174960)/;
 const TRAILING_SEPARATORS = /[ \-.(]+$/;
 const ENDS_WITH_DIGIT = /\d$/;
 const DOUBLE_ZERO_PREFIX = /^00[1-9]/;
+/** `00` starting a digit run and followed by a calling code's first digit. */
+const INTERNATIONAL_ZEROS = /(?<![0-9])00[1-9]/;
 const DATE_LIKE = [
   /^\d{4}([-. ])\d{1,2}\1\d{1,2}$/,
   /^\d{1,2}([-. ])\d{1,2}\1\d{2,4}$/,
@@ -91,7 +94,11 @@ export const phoneRule: PiiRule = {
     'phone number',
   ],
   contextBoost: 0.2,
-  quick: (text) => hasDigits(text, 7),
+  minLength: 7,
+  // Validation needs ≥ 7 digits in the match, and a match is a run of phone characters.
+  quick: (text) => shapeOf(text).phoneDigits >= 7,
+  // International numbers carry `+` or `00`; any other number needs a context word.
+  gate: (text, env) => text.indexOf('+') !== -1 || INTERNATIONAL_ZEROS.test(text) || env.mayHaveContext(),
   patterns: [/(?<![A-Za-z0-9_+\-./\\$€£¥])(?:\+|\(\+?)?\d[\d \-.()\u00a0]{5,22}\d(?![A-Za-z0-9_]|[.\-/,]\d)/g],
   validate(m, _text, env): Verdict | null {
     const first = m[0];

@@ -1,6 +1,7 @@
+import { shapeOf } from '../shape.js';
 import type { DetectorContext, DetectorMatch } from '../types.js';
 import { columnTokens } from './context.js';
-import { addMatch, type PiiRule, remediationFor, ruleDetector, type Verdict } from './rule.js';
+import { type PiiRule, remediationFor, ruleDetector, type Verdict } from './rule.js';
 
 const SUFFIX =
   '(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Terrace|Way|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Square|Sq|Crescent|Close|Row|Trail|Alley|Plaza|Gardens|Grove|Mews|Walk)';
@@ -46,7 +47,12 @@ export const streetAddressRule: PiiRule = {
     'billing',
   ],
   contextBoost: 0.15,
-  quick: (text) => text.length >= 8 && text.indexOf(' ') !== -1,
+  minLength: 8,
+  // Every form, and an address column's value, holds a house or box number.
+  quick: (text) => {
+    const shape = shapeOf(text);
+    return shape.length >= 8 && shape.spaces > 0 && shape.digits > 0;
+  },
   patterns: [ENGLISH, GERMAN, FRENCH, PO_BOX],
   validate(m, text): Verdict | null {
     const start = m.index;
@@ -99,19 +105,22 @@ export function addressColumn(column: string | undefined): boolean {
   return yes;
 }
 
-const ADDRESS_VALUE = /^(?=.*\d)(?=.*\p{L}{3})[\p{L}\p{N} ,.'’#/-]{6,120}$/u;
+/** A number and words: at least one space, so a bare code (`GB82WEST1234…`) in an address column is not one. */
+const ADDRESS_VALUE = /^(?=.*\d)(?=.*\p{L}{3})(?=.* )[\p{L}\p{N} ,.'’#/-]{8,120}$/u;
 
 function detectStreetAddress(text: string, context: DetectorContext): DetectorMatch[] {
   const matches = textDetector.detect(text, context);
   if (matches.length === 0 && text.length <= 130 && addressColumn(context.column) && ADDRESS_VALUE.test(text.trim())) {
     const start = text.length - text.trimStart().length;
-    addMatch(matches, {
-      entity: 'STREET_ADDRESS',
-      start,
-      end: start + text.trim().length,
-      score: 0.65,
-      reason: `number and words in address column "${context.column}"`,
-    });
+    return [
+      {
+        entity: 'STREET_ADDRESS',
+        start,
+        end: start + text.trim().length,
+        score: 0.65,
+        reason: `number and words in address column "${context.column}"`,
+      },
+    ];
   }
   return matches;
 }

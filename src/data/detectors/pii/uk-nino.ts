@@ -1,4 +1,5 @@
-import { hasDigits, type PiiRule, remediationFor } from './rule.js';
+import { shapeOf } from '../shape.js';
+import { type PiiRule, remediationFor } from './rule.js';
 
 /** First letters never used, second letters never used, and prefixes never allocated (HMRC rules). */
 const BAD_FIRST = new Set('DFIQUV');
@@ -17,7 +18,11 @@ export const ukNinoRule: PiiRule = {
   remediation: remediationFor('National Insurance numbers are government identifiers.'),
   contextWords: ['nino', 'nin', 'ni', 'national insurance', 'insurance number', 'ni number'],
   contextBoost: 0.35,
-  quick: (text) => text.length >= 9 && hasDigits(text, 6),
+  minLength: 9,
+  quick: (text) => {
+    const shape = shapeOf(text);
+    return shape.length >= 9 && shape.upperPair && shape.groupedDigits >= 6;
+  },
   patterns: [/(?<![A-Za-z0-9])([A-Z]{2})( ?)(\d{2})\2(\d{2})\2(\d{2})\2([A-D])(?![A-Za-z0-9])/g],
   validate(m) {
     const [value, prefix = '', space = '', a = '', b = '', c = '', suffix = ''] = m;
@@ -26,10 +31,17 @@ export const ukNinoRule: PiiRule = {
     // The compact form is also a product-code shape: it needs a context word.
     const requiresContext = space === '';
     if (EXAMPLE_NINOS.has(compact)) {
-      return { ...base, score: 0.6, severity: 'low', reason: 'HMRC documentation example number', requiresContext };
+      return {
+        start: base.start,
+        end: base.end,
+        score: 0.6,
+        severity: 'low',
+        reason: 'HMRC documentation example number',
+        requiresContext,
+      };
     }
     if (BAD_FIRST.has(prefix[0]!) || BAD_SECOND.has(prefix[1]!) || BAD_PREFIXES.has(prefix)) return null;
-    if (space) return { ...base, score: 0.6, reason: 'NINO format, spaced, valid prefix' };
-    return { ...base, score: 0.5, reason: 'NINO format, valid prefix', requiresContext };
+    if (space) return { start: base.start, end: base.end, score: 0.6, reason: 'NINO format, spaced, valid prefix' };
+    return { start: base.start, end: base.end, score: 0.5, reason: 'NINO format, valid prefix', requiresContext };
   },
 };

@@ -1,4 +1,5 @@
-import { hasDigits, type PiiRule, remediationFor } from './rule.js';
+import { shapeOf } from '../shape.js';
+import { type PiiRule, remediationFor } from './rule.js';
 
 const REPEATED_DIGIT = /^(\d)\1+$/;
 
@@ -13,7 +14,8 @@ export const usPassportRule: PiiRule = {
   contextWords: ['passport', 'passports', 'passport number', 'passport no', 'ppt'],
   contextBoost: 0.35,
   contextRequired: true,
-  quick: (text) => hasDigits(text, 8),
+  minLength: 9,
+  quick: (text) => shapeOf(text).digitRun >= 8,
   patterns: [/(?<![A-Za-z0-9_\-.])(?:[A-Z]\d{8}|\d{9})(?![A-Za-z0-9_]|[-.]\d)/g],
   validate(m) {
     const value = m[0];

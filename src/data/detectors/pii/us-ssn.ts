@@ -1,4 +1,5 @@
-import { hasDigits, type PiiRule, remediationFor } from './rule.js';
+import { shapeOf } from '../shape.js';
+import { type PiiRule, remediationFor } from './rule.js';
 
 /** Numbers printed on sample cards and in advertising, or used as placeholders: reported as `low`. */
 export const SAMPLE_SSNS: ReadonlySet<string> = new Set(['078051120', '219099999', '123456789']);
@@ -13,7 +14,8 @@ export const usSsnRule: PiiRule = {
   remediation: remediationFor('Social Security numbers enable identity theft.'),
   contextWords: ['ssn', 'ssns', 'social security', 'social security number', 'ss', 'ssa', 'taxpayer', 'itin', 'tin'],
   contextBoost: 0.35,
-  quick: (text) => hasDigits(text, 9),
+  minLength: 9,
+  quick: (text) => shapeOf(text).groupedDigits >= 9,
   patterns: [/(?<![A-Za-z0-9_\-./])(\d{3})([- ]?)(\d{2})\2(\d{4})(?![A-Za-z0-9_]|[-./]\d)/g],
   validate(m) {
     const [, area = '', separator = '', group = '', serial = ''] = m;
@@ -24,9 +26,17 @@ export const usSsnRule: PiiRule = {
     // Undashed or space-separated nine digits are as likely an id: they need a context word.
     const requiresContext = separator !== '-';
     if (SAMPLE_SSNS.has(area + group + serial)) {
-      return { ...base, score: 0.6, severity: 'low', reason: 'well-known sample or placeholder SSN', requiresContext };
+      return {
+        start: base.start,
+        end: base.end,
+        score: 0.6,
+        severity: 'low',
+        reason: 'well-known sample or placeholder SSN',
+        requiresContext,
+      };
     }
-    if (!requiresContext) return { ...base, score: 0.55, reason: 'SSN structure (area, group, serial valid)' };
-    return { ...base, score: 0.5, reason: 'SSN structure, undashed', requiresContext };
+    if (!requiresContext)
+      return { start: base.start, end: base.end, score: 0.55, reason: 'SSN structure (area, group, serial valid)' };
+    return { start: base.start, end: base.end, score: 0.5, reason: 'SSN structure, undashed', requiresContext };
   },
 };

@@ -231,6 +231,7 @@ export const genericSecret: Detector = {
     'A random-looking value assigned to a key such as password, secret, token or api_key (in the text or the column name): medium because the provider and validity are unknown; provider detectors report known formats at higher severity.',
   remediation:
     'Find which system the value belongs to, rotate it there, and remove it from the dataset; keep secrets out of logs, prompts and exported configs.',
+  minLength: 8,
   // No `quick`: a secret-like column name makes every value a candidate; detect gates on the column and one regex.
   detect(text: string, context: DetectorContext): DetectorMatch[] {
     if (text.length < 8) return [];

@@ -1,4 +1,5 @@
 import { crc32 } from 'node:zlib';
+import { shapeOf } from '../shape.js';
 import { documentedExample, placeholderReason } from './examples.js';
 import {
   base62,
@@ -172,6 +173,7 @@ export const awsSecretKey: SecretRule = {
   remediation: `${ROTATE} Deactivate the key pair in IAM and review CloudTrail for calls signed with it.`,
   needles: undefined,
   minLength: 40,
+  quick: (text) => shapeOf(text).base64Run >= 40,
   // Reported only with a key id in the value or AWS context, so values with neither skip the 40-char scan.
   gate: (text, context) =>
     text.includes('AKIA') ||

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { Severity } from '../../../contracts/index.js';
-import type { DetectorMatch } from '../types.js';
+import { type DetectorMatch, mayMatch } from '../types.js';
 import { secretDetectors } from './index.js';
 import { githubChecksum } from './providers.js';
 import { BASE62 } from './shared.js';
@@ -113,16 +113,14 @@ const byId = new Map(secretDetectors.map((d) => [d.id, d]));
 export function run(id: string, text: string, column?: string): DetectorMatch[] {
   const detector = byId.get(id);
   if (!detector) throw new Error(`no detector ${id}`);
-  if (detector.quick && !detector.quick(text)) return [];
+  if (!mayMatch(detector, text)) return [];
   return detector.detect(text, column === undefined ? {} : { column });
 }
 
 /** Runs every secret detector. */
 export function runAll(text: string, column?: string): Array<DetectorMatch & { id: string }> {
   return secretDetectors.flatMap((d) =>
-    d.quick && !d.quick(text)
-      ? []
-      : d.detect(text, column === undefined ? {} : { column }).map((m) => ({ ...m, id: d.id })),
+    !mayMatch(d, text) ? [] : d.detect(text, column === undefined ? {} : { column }).map((m) => ({ ...m, id: d.id })),
   );
 }
 
