@@ -126,28 +126,32 @@ class ValueMemo {
   private readonly byColumn = new Map<string, ColumnMemo>();
   private entries = 0;
 
-  constructor(private readonly options: DataFileOptions) {}
+  private readonly detectors: DetectorTable;
+
+  constructor(options: DataFileOptions) {
+    this.detectors = new DetectorTable(options.detectors, options.minScore);
+  }
 
   found(cell: Cell): Found {
     const { value } = cell;
-    if (value.length > ValueMemo.MAX_LENGTH) return detectAll(value, cell, this.options);
+    if (value.length > ValueMemo.MAX_LENGTH) return this.detectors.run(value, cell);
     // Letterless values (numbers, most features) are cheaper to scan than to hash and look up.
     const shape = shapeOf(value);
-    if (shape.upper + shape.lower + shape.nonAscii === 0) return detectAll(value, cell, this.options);
+    if (shape.upper + shape.lower + shape.nonAscii === 0) return this.detectors.run(value, cell);
     const column = cell.column ?? '';
     let memo = this.byColumn.get(column);
     if (!memo) {
       memo = { values: new Map(), lookups: 0, hits: 0, off: false };
       this.byColumn.set(column, memo);
     }
-    if (memo.off) return detectAll(value, cell, this.options);
+    if (memo.off) return this.detectors.run(value, cell);
     memo.lookups++;
     const known = memo.values.get(value);
     if (known) {
       memo.hits++;
       return known;
     }
-    const found = detectAll(value, cell, this.options);
+    const found = this.detectors.run(value, cell);
     if (memo.lookups === ValueMemo.TRIAL && memo.hits < ValueMemo.TRIAL * ValueMemo.MIN_HIT_RATE) {
       memo.off = true;
       this.entries -= memo.values.size;
@@ -164,20 +168,44 @@ class ValueMemo {
   }
 }
 
-function detectAll(value: string, cell: Cell, options: DataFileOptions): Found {
-  let found: [Detector, DetectorMatch][] | undefined;
-  // A cell is a detector context: it carries the column.
-  const length = value.length;
-  for (const detector of options.detectors) {
-    // The gates of `mayMatch`, written out: this loop runs for every value and detector.
-    if (length < (detector.minLength ?? 0) || (detector.quick && !detector.quick(value))) continue;
-    for (const match of detector.detect(value, cell)) {
-      if (match.score < options.minScore) continue;
-      found ??= [];
-      found.push([detector, match]);
-    }
+/**
+ * The detectors as parallel arrays: detectors are objects of many shapes, so reading `minLength` or
+ * `quick` off each one is a megamorphic load per value and detector; arrays make the per-value loop
+ * monomorphic.
+ */
+class DetectorTable {
+  private readonly detectors: readonly Detector[];
+  private readonly minLengths: Int32Array;
+  private readonly quicks: readonly (((text: string) => boolean) | undefined)[];
+
+  constructor(
+    detectors: readonly Detector[],
+    private readonly minScore: number,
+  ) {
+    this.detectors = detectors;
+    this.minLengths = Int32Array.from(detectors, (detector) => detector.minLength ?? 0);
+    this.quicks = detectors.map((detector) => detector.quick);
   }
-  return found ?? NOTHING;
+
+  /** What every detector finds in one value, with the gates of `mayMatch`. */
+  run(value: string, cell: Cell): Found {
+    let found: [Detector, DetectorMatch][] | undefined;
+    const length = value.length;
+    const { detectors, minLengths, quicks } = this;
+    for (let i = 0; i < detectors.length; i++) {
+      if (length < minLengths[i]!) continue;
+      const quick = quicks[i];
+      if (quick && !quick(value)) continue;
+      const detector = detectors[i]!;
+      // A cell is a detector context: it carries the column.
+      for (const match of detector.detect(value, cell)) {
+        if (match.score < this.minScore) continue;
+        found ??= [];
+        found.push([detector, match]);
+      }
+    }
+    return found ?? NOTHING;
+  }
 }
 
 function scanCell(

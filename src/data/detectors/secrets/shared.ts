@@ -72,7 +72,8 @@ function anyNeedle(text: string): boolean {
 }
 
 export function ruleDetector(rule: SecretRule): Detector {
-  const { needles, pattern, minLength } = rule;
+  // Read once: every rule is an object of its own shape, and `detect` below is shared code.
+  const { needles, pattern, minLength, gate, validate, entity } = rule;
   if (!pattern.global) throw new Error(`${rule.id}: pattern must be global`);
   if (needles) {
     for (const needle of needles) allNeedles.add(needle);
@@ -98,7 +99,7 @@ export function ruleDetector(rule: SecretRule): Detector {
     detect(text: string, context: DetectorContext): DetectorMatch[] {
       // `quick` is the engine's to call; detect stays correct without it (every pattern contains a needle).
       if (text.length < minLength) return NO_MATCHES;
-      if (rule.gate && !rule.gate(text, context)) return NO_MATCHES;
+      if (gate && !gate(text, context)) return NO_MATCHES;
       let out: DetectorMatch[] | undefined;
       pattern.lastIndex = 0;
       for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
@@ -106,11 +107,11 @@ export function ruleDetector(rule: SecretRule): Detector {
           pattern.lastIndex++;
           continue;
         }
-        const verdict = rule.validate({ text, match: m, start: m.index, end: m.index + m[0].length, context });
+        const verdict = validate({ text, match: m, start: m.index, end: m.index + m[0].length, context });
         if (!verdict) continue;
         out ??= [];
         out.push({
-          entity: rule.entity,
+          entity,
           start: verdict.start ?? m.index,
           end: verdict.end ?? m.index + m[0].length,
           score: verdict.score,
