@@ -1,10 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { exitCodes } from '../contracts/index.js';
+import { BundleError, ModelPathError } from '../integrity/index.js';
 import { PathError } from '../scan/index.js';
 import { toolVersion } from '../version.js';
 import { registerData } from './commands/data-scan.js';
+import { registerDigest } from './commands/digest.js';
 import { registerScan } from './commands/scan.js';
 import type { Io } from './commands/shared.js';
+import { registerVerify } from './commands/verify.js';
 import { CliError } from './errors.js';
 
 export function buildProgram(io: Io): Command {
@@ -19,6 +22,8 @@ export function buildProgram(io: Io): Command {
     .showHelpAfterError();
   registerScan(program, io);
   registerData(program, io);
+  registerDigest(program, io);
+  registerVerify(program, io);
   return program;
 }
 
@@ -38,7 +43,12 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? exitCodes.clean : exitCodes.failure;
     }
-    if (error instanceof CliError || error instanceof PathError) {
+    if (error instanceof BundleError) {
+      // A signature that cannot be trusted is a verdict, not a failure to run: never a verified result.
+      io.stderr.write(`mlsecops: NOT VERIFIED: ${error.message}\n`);
+      return exitCodes.findings;
+    }
+    if (error instanceof CliError || error instanceof PathError || error instanceof ModelPathError) {
       io.stderr.write(`mlsecops: ${error.message}\n`);
       return exitCodes.failure;
     }

@@ -191,7 +191,9 @@ class DetectorTable {
   run(value: string, cell: Cell): Found {
     let found: [Detector, DetectorMatch][] | undefined;
     const length = value.length;
-    const { detectors, minLengths, quicks } = this;
+    const detectors = this.detectors;
+    const minLengths = this.minLengths;
+    const quicks = this.quicks;
     for (let i = 0; i < detectors.length; i++) {
       if (length < minLengths[i]!) continue;
       const quick = quicks[i];

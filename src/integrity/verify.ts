@@ -1,0 +1,149 @@
+import type { KeyObject, X509Certificate } from 'node:crypto';
+import { X509Certificate as Certificate } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import {
+  type Bundle,
+  BundleError,
+  MAX_BUNDLE_BYTES,
+  type OmsStatement,
+  pae,
+  parseBundle,
+  parseStatement,
+} from './bundle.js';
+import type { HashPool } from './hash-pool.js';
+import { verifyChain, verifySignature } from './keys.js';
+import { computeManifest, type Resource, rootDigest, type Serialization, serializationFor } from './manifest.js';
+
+/** What the signature is checked against: a public key, or trust roots for a certificate chain. */
+export type TrustAnchor =
+  | { readonly kind: 'public-key'; readonly key: KeyObject }
+  | { readonly kind: 'certificate-chain'; readonly roots: readonly X509Certificate[] };
+
+export interface VerifyOptions {
+  readonly trust: TrustAnchor;
+  /** Extra paths to leave out (relative to the model), added to those the signature records. */
+  readonly ignorePaths?: readonly string[];
+  /** Files on disk that the signature does not list are not an error. */
+  readonly ignoreUnsignedFiles?: boolean;
+  /** Signature file name inside the model, left out of the recomputed manifest. */
+  readonly signatureName?: string | null;
+  /** Time at which certificates must be valid (default now). */
+  readonly at?: Date;
+  readonly pool?: HashPool;
+}
+
+export interface VerifyResult {
+  readonly verified: boolean;
+  /** Why verification failed, when it did. */
+  readonly reason?: string;
+  readonly statement: OmsStatement;
+  readonly serialization: Serialization;
+  /** Files on disk the signature does not list (left out of the failure with `ignoreUnsignedFiles`). */
+  readonly added: readonly string[];
+  /** Files the signature lists that are not on disk. */
+  readonly removed: readonly string[];
+  /** Files whose bytes differ from the signed digest. */
+  readonly changed: readonly string[];
+}
+
+/** Reads a bundle file, refusing one larger than any real signature. */
+export async function readBundle(path: string): Promise<Bundle> {
+  const size = (await stat(path)).size;
+  if (size > MAX_BUNDLE_BYTES) throw new BundleError(`signature file is ${size} bytes, more than ${MAX_BUNDLE_BYTES}`);
+  return parseBundle(await readFile(path, 'utf8'));
+}
+
+/**
+ * Verifies a model against an OpenSSF Model Signing bundle: the DSSE signature with the trusted key
+ * or certificate chain, then the statement (an OMS predicate whose resources are safe paths and whose
+ * root is the subject), then the model on disk, re-hashed with the serialization the signature
+ * records, file by file: every added, removed and changed file is named. Throws `BundleError` when the
+ * bundle itself cannot be trusted; returns `verified: false` with the differences otherwise.
+ */
+export async function verifyModel(model: string, bundle: Bundle, options: VerifyOptions): Promise<VerifyResult> {
+  const envelope = bundle.dsseEnvelope;
+  const payload = Buffer.from(envelope.payload, 'base64');
+  const key = signingKey(bundle, options);
+  const signed = pae(envelope.payloadType, payload);
+  const good = envelope.signatures.some((signature) =>
+    verifySignature(key, signed, Buffer.from(signature.sig, 'base64')),
+  );
+  if (!good) throw new BundleError('the signature does not verify with the given key or certificate');
+
+  const statement = parseStatement(payload);
+  const signedResources = statement.predicate.resources as readonly Resource[];
+  if (rootDigest(signedResources) !== statement.subject[0]!.digest.sha256) {
+    throw new BundleError('the signed subject digest is not the root of the signed resources');
+  }
+  const recorded = statement.predicate.serialization;
+  const serialization = serializationFor({
+    method: recorded.method,
+    allowSymlinks: recorded.allow_symlinks,
+    ignorePaths: [...(recorded.ignore_paths ?? []), ...(options.ignorePaths ?? [])],
+    signature: options.signatureName === undefined ? 'model.sig' : options.signatureName,
+    ...(recorded.shard_size === undefined ? {} : { shardSize: recorded.shard_size }),
+  });
+  const manifest = await computeManifest(model, serialization, options.pool);
+
+  const expected = new Map(signedResources.map((resource) => [resource.name, resource.digest]));
+  const actual = new Map(manifest.resources.map((resource) => [resource.name, resource.digest]));
+  const fileOf = (name: string) => (recorded.method === 'shards' ? name.replace(/:\d+:\d+$/, '') : name);
+  const added = new Set<string>();
+  const removed = new Set<string>();
+  const changed = new Set<string>();
+  for (const [name, digest] of actual) {
+    const want = expected.get(name);
+    if (want === undefined) added.add(fileOf(name));
+    else if (want !== digest) changed.add(fileOf(name));
+  }
+  for (const name of expected.keys()) if (!actual.has(name)) removed.add(fileOf(name));
+  // In shard mode a file whose length changed shows up as added and removed shards: call it changed.
+  for (const name of [...added]) {
+    if (removed.has(name)) {
+      added.delete(name);
+      removed.delete(name);
+      changed.add(name);
+    }
+  }
+  const unsigned = options.ignoreUnsignedFiles ? [] : [...added];
+  const problems = [
+    ...unsigned.map((name) => `added ${name}`),
+    ...[...removed].map((name) => `removed ${name}`),
+    ...[...changed].map((name) => `changed ${name}`),
+  ];
+  return {
+    verified: problems.length === 0,
+    ...(problems.length
+      ? {
+          reason: `the model on disk differs from the signed manifest: ${problems.slice(0, 20).join(', ')}${problems.length > 20 ? ', …' : ''}`,
+        }
+      : {}),
+    statement,
+    serialization,
+    added: [...added],
+    removed: [...removed],
+    changed: [...changed],
+  };
+}
+
+/** The key the envelope must verify with, from the trust anchor and the bundle's material. */
+function signingKey(bundle: Bundle, options: VerifyOptions): KeyObject {
+  const material = bundle.verificationMaterial;
+  const { trust } = options;
+  if (trust.kind === 'public-key') {
+    if (!material.publicKey) {
+      throw new BundleError('the bundle was signed with a certificate, not a bare key: verify with --cert-chain');
+    }
+    return trust.key;
+  }
+  const raw = material.x509CertificateChain?.certificates ?? (material.certificate ? [material.certificate] : []);
+  if (raw.length === 0) throw new BundleError('the bundle holds no certificate: verify with --public-key');
+  const chain = raw.map((entry, index) => {
+    try {
+      return new Certificate(Buffer.from(entry.rawBytes, 'base64'));
+    } catch (error) {
+      throw new BundleError(`certificate ${index} of the bundle is not X.509 DER: ${(error as Error).message}`);
+    }
+  });
+  return verifyChain(chain, trust.roots, options.at ?? new Date());
+}
