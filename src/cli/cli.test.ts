@@ -5,29 +5,11 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { reportSchema } from '../contracts/index.js';
-import { runCli } from './main.js';
+import { cli } from './test-support.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const examples = join(root, 'examples/models');
 const testdata = join(root, 'src/scan/testdata');
-
-/** Runs the CLI in-process with captured streams. */
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  let stdout = '';
-  let stderr = '';
-  const stream = (write: (text: string) => void) => ({ write, isTTY: false }) as unknown as NodeJS.WriteStream;
-  const code = await runCli(args, {
-    stdout: stream((text) => {
-      stdout += text;
-    }),
-    stderr: stream((text) => {
-      stderr += text;
-    }),
-    env,
-    setExitCode: () => {},
-  });
-  return { code, stdout, stderr };
-}
 
 describe('mlsecops scan (in-process)', () => {
   it('exits 1 and names the gadget when a finding reaches --fail-on', async () => {

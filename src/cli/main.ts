@@ -7,6 +7,7 @@ import { registerData } from './commands/data-scan.js';
 import { registerDigest } from './commands/digest.js';
 import { registerScan } from './commands/scan.js';
 import type { Io } from './commands/shared.js';
+import { registerKeygen, registerSign } from './commands/sign.js';
 import { registerVerify } from './commands/verify.js';
 import { CliError } from './errors.js';
 
@@ -23,6 +24,8 @@ export function buildProgram(io: Io): Command {
   registerScan(program, io);
   registerData(program, io);
   registerDigest(program, io);
+  registerKeygen(program, io);
+  registerSign(program, io);
   registerVerify(program, io);
   return program;
 }

@@ -29,5 +29,15 @@ export {
   ModelPathError,
   modelFiles,
 } from './model-files.js';
+export type { Signer } from './sign.js';
+export {
+  bundleFor,
+  certificateSigner,
+  generateKeyPair,
+  keySigner,
+  omsStatement,
+  privateKeyFromPem,
+  signModel,
+} from './sign.js';
 export type { TrustAnchor, VerifyOptions, VerifyResult } from './verify.js';
 export { readBundle, verifyModel } from './verify.js';

@@ -85,26 +85,11 @@ export async function verifyModel(model: string, bundle: Bundle, options: Verify
   });
   const manifest = await computeManifest(model, serialization, options.pool);
 
-  const expected = new Map(signedResources.map((resource) => [resource.name, resource.digest]));
-  const actual = new Map(manifest.resources.map((resource) => [resource.name, resource.digest]));
-  const fileOf = (name: string) => (recorded.method === 'shards' ? name.replace(/:\d+:\d+$/, '') : name);
-  const added = new Set<string>();
-  const removed = new Set<string>();
-  const changed = new Set<string>();
-  for (const [name, digest] of actual) {
-    const want = expected.get(name);
-    if (want === undefined) added.add(fileOf(name));
-    else if (want !== digest) changed.add(fileOf(name));
-  }
-  for (const name of expected.keys()) if (!actual.has(name)) removed.add(fileOf(name));
-  // In shard mode a file whose length changed shows up as added and removed shards: call it changed.
-  for (const name of [...added]) {
-    if (removed.has(name)) {
-      added.delete(name);
-      removed.delete(name);
-      changed.add(name);
-    }
-  }
+  const { added, removed, changed } = compareResources(
+    signedResources,
+    manifest.resources,
+    recorded.method === 'shards',
+  );
   const unsigned = options.ignoreUnsignedFiles ? [] : [...added];
   const problems = [
     ...unsigned.map((name) => `added ${name}`),
@@ -120,10 +105,43 @@ export async function verifyModel(model: string, bundle: Bundle, options: Verify
       : {}),
     statement,
     serialization,
-    added: [...added],
-    removed: [...removed],
-    changed: [...changed],
+    added,
+    removed,
+    changed,
   };
+}
+
+/**
+ * Files added, removed and changed between the signed resources and those on disk. Shards are grouped
+ * by file: a file whose shards differ in any way (digest, count, length) is changed.
+ */
+export function compareResources(
+  signed: readonly Resource[],
+  onDisk: readonly Resource[],
+  shards: boolean,
+): { added: string[]; removed: string[]; changed: string[] } {
+  const byFile = (resources: readonly Resource[]) => {
+    const files = new Map<string, string[]>();
+    for (const resource of resources) {
+      const file = shards ? resource.name.replace(/:\d+:\d+$/, '') : resource.name;
+      const list = files.get(file) ?? [];
+      list.push(`${resource.name}=${resource.digest}`);
+      files.set(file, list);
+    }
+    return files;
+  };
+  const expected = byFile(signed);
+  const actual = byFile(onDisk);
+  const added: string[] = [];
+  const removed: string[] = [];
+  const changed: string[] = [];
+  for (const [file, entries] of actual) {
+    const want = expected.get(file);
+    if (!want) added.push(file);
+    else if (want.length !== entries.length || want.some((entry, i) => entry !== entries[i])) changed.push(file);
+  }
+  for (const file of expected.keys()) if (!actual.has(file)) removed.push(file);
+  return { added, removed, changed };
 }
 
 /** The key the envelope must verify with, from the trust anchor and the bundle's material. */

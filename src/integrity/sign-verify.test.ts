@@ -1,0 +1,368 @@
+import { execFileSync } from 'node:child_process';
+import { createPrivateKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli } from '../cli/test-support.js';
+import { type Bundle, BundleError, pae, parseBundle } from './bundle.js';
+import { computeManifest, serializationFor } from './manifest.js';
+import {
+  bundleFor,
+  certificateSigner,
+  generateKeyPair,
+  keySigner,
+  omsStatement,
+  privateKeyFromPem,
+  signModel,
+} from './sign.js';
+import { verifyModel } from './verify.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'mlsecops-sign-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+let count = 0;
+function model(): string {
+  const root = join(scratch, `model${count++}`);
+  mkdirSync(join(root, 'weights'), { recursive: true });
+  writeFileSync(join(root, 'config.json'), '{"architectures":["Toy"]}');
+  writeFileSync(join(root, 'weights', 'part-1.bin'), Buffer.alloc(4096, 1));
+  writeFileSync(join(root, 'weights', 'part-2.bin'), Buffer.alloc(1000, 2));
+  return root;
+}
+
+function keyFiles(kind: Parameters<typeof generateKeyPair>[0], passphrase?: string): { priv: string; pub: string } {
+  const pair = generateKeyPair(kind, passphrase);
+  const base = join(scratch, `key${count++}`);
+  writeFileSync(`${base}.pem`, pair.privateKey);
+  writeFileSync(`${base}.pub.pem`, pair.publicKey);
+  return { priv: `${base}.pem`, pub: `${base}.pub.pem` };
+}
+
+describe('sign and verify with a key (CLI)', () => {
+  for (const kind of ['ecdsa-p256', 'ecdsa-p384', 'ecdsa-p521', 'ed25519'] as const) {
+    it(`${kind}: signs, verifies, and names every changed, removed and added file`, async () => {
+      const root = model();
+      const key = keyFiles(kind);
+      const signed = await cli(['sign', root, '--key', key.priv]);
+      expect(signed.code, signed.stderr).toBe(0);
+      expect((await cli(['verify', root, '--public-key', key.pub])).code).toBe(0);
+      appendFileSync(join(root, 'config.json'), ' ');
+      unlinkSync(join(root, 'weights', 'part-2.bin'));
+      writeFileSync(join(root, 'weights', 'extra.bin'), 'x');
+      const tampered = await cli(['verify', root, '--public-key', key.pub]);
+      expect(tampered.code).toBe(1);
+      expect(tampered.stdout).toMatch(/changed\s+config\.json/);
+      expect(tampered.stdout).toMatch(/removed\s+weights\/part-2\.bin/);
+      expect(tampered.stdout).toMatch(/added\s+weights\/extra\.bin/);
+    });
+  }
+
+  it('--ignore-unsigned-files accepts added files but not changed ones', async () => {
+    const root = model();
+    const key = keyFiles('ecdsa-p256');
+    await cli(['sign', root, '--key', key.priv]);
+    writeFileSync(join(root, 'README.md'), 'added later');
+    expect((await cli(['verify', root, '--public-key', key.pub])).code).toBe(1);
+    expect((await cli(['verify', root, '--public-key', key.pub, '--ignore-unsigned-files'])).code).toBe(0);
+  });
+
+  it('shards: the bundle records method and shard size, and verify re-hashes with them', async () => {
+    const root = model();
+    const key = keyFiles('ecdsa-p384');
+    expect((await cli(['sign', root, '--key', key.priv, '--shards', '--shard-size', '1024'])).code).toBe(0);
+    const bundle = parseBundle(readFileSync(join(root, 'model.sig'), 'utf8'));
+    const statement = JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, 'base64').toString('utf8'));
+    expect(statement.predicate.serialization).toMatchObject({ method: 'shards', shard_size: 1024 });
+    expect(statement.predicate.resources.map((r: { name: string }) => r.name)).toContain(
+      'weights/part-1.bin:3072:4096',
+    );
+    expect((await cli(['verify', root, '--public-key', key.pub])).code).toBe(0);
+    appendFileSync(join(root, 'weights', 'part-1.bin'), 'more');
+    const changed = await cli(['verify', root, '--public-key', key.pub]);
+    expect(changed.code).toBe(1);
+    expect(changed.stdout).toMatch(/changed\s+weights\/part-1\.bin/);
+  });
+
+  it('an encrypted key needs its passphrase', async () => {
+    const root = model();
+    const key = keyFiles('ecdsa-p256', 'correct horse');
+    expect((await cli(['sign', root, '--key', key.priv])).stderr).toMatch(/encrypted|passphrase/);
+    expect((await cli(['sign', root, '--key', key.priv, '--passphrase-env', 'PASS'], { PASS: 'wrong' })).code).not.toBe(
+      0,
+    );
+    expect(
+      (await cli(['sign', root, '--key', key.priv, '--passphrase-env', 'PASS'], { PASS: 'correct horse' })).code,
+    ).toBe(0);
+    expect((await cli(['verify', root, '--public-key', key.pub])).code).toBe(0);
+  });
+
+  it('another key does not verify: exit 1, never a verified result', async () => {
+    const root = model();
+    await cli(['sign', root, '--key', keyFiles('ecdsa-p256').priv]);
+    const other = await cli(['verify', root, '--public-key', keyFiles('ecdsa-p256').pub]);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/NOT VERIFIED: the signature does not verify/);
+  });
+
+  it('keygen refuses to overwrite a key', async () => {
+    const base = join(scratch, 'kg');
+    expect((await cli(['keygen', base, '--type', 'ed25519'])).code).toBe(0);
+    expect(createPrivateKey(readFileSync(`${base}.pem`)).asymmetricKeyType).toBe('ed25519');
+    const again = await cli(['keygen', base]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/exists/);
+  });
+});
+
+/** A root CA, an intermediate and a leaf made by openssl, the leaf named like its issuer as in model_signing's vectors. */
+describe('sign and verify with a certificate chain', () => {
+  const pki = join(scratch, 'pki');
+  const run = (...args: string[]) => execFileSync('openssl', args, { cwd: pki, stdio: 'pipe' });
+  beforeAll(() => {
+    mkdirSync(pki, { recursive: true });
+    writeFileSync(join(pki, 'ca.ext'), 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign\n');
+    writeFileSync(
+      join(pki, 'leaf.ext'),
+      'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=codeSigning\n',
+    );
+    for (const name of ['root', 'int', 'leaf', 'other']) {
+      run('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', `${name}.key`);
+    }
+    run(
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      'root.key',
+      '-subj',
+      '/CN=root-ca',
+      '-days',
+      '3650',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign',
+      '-out',
+      'root.pem',
+    );
+    run(
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      'other.key',
+      '-subj',
+      '/CN=root-ca',
+      '-days',
+      '3650',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign',
+      '-out',
+      'other.pem',
+    );
+    run('req', '-new', '-key', 'int.key', '-subj', '/CN=intermediate-ca', '-out', 'int.csr');
+    run(
+      'x509',
+      '-req',
+      '-in',
+      'int.csr',
+      '-CA',
+      'root.pem',
+      '-CAkey',
+      'root.key',
+      '-CAcreateserial',
+      '-days',
+      '3650',
+      '-extfile',
+      'ca.ext',
+      '-out',
+      'int.pem',
+    );
+    run('req', '-new', '-key', 'leaf.key', '-subj', '/CN=intermediate-ca', '-out', 'leaf.csr');
+    run(
+      'x509',
+      '-req',
+      '-in',
+      'leaf.csr',
+      '-CA',
+      'int.pem',
+      '-CAkey',
+      'int.key',
+      '-CAcreateserial',
+      '-days',
+      '3650',
+      '-extfile',
+      'leaf.ext',
+      '-out',
+      'leaf.pem',
+    );
+  });
+
+  it('verifies up to the trusted root and not to another root of the same name', async () => {
+    const root = model();
+    const p = (name: string) => join(pki, name);
+    const signed = await cli(['sign', root, '--key', p('leaf.key'), '--cert', p('leaf.pem'), '--chain', p('int.pem')]);
+    expect(signed.code, signed.stderr).toBe(0);
+    const bundle = parseBundle(readFileSync(join(root, 'model.sig'), 'utf8'));
+    expect(bundle.verificationMaterial.x509CertificateChain?.certificates).toHaveLength(2);
+    expect((await cli(['verify', root, '--cert-chain', p('root.pem')])).code).toBe(0);
+    const wrongRoot = await cli(['verify', root, '--cert-chain', p('other.pem')]);
+    expect(wrongRoot.code).toBe(1);
+    expect(wrongRoot.stderr).toMatch(/does not lead to a trusted root/);
+    const asKey = await cli(['verify', root, '--public-key', p('leaf.pem')]);
+    expect(asKey.code).toBe(1);
+    expect(asKey.stderr).toMatch(/--cert-chain/);
+  });
+
+  it('refuses a key that is not the certificate key', () => {
+    const leaf = new X509Certificate(readFileSync(join(pki, 'leaf.pem')));
+    const stranger = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    expect(() => certificateSigner(stranger, leaf, [])).toThrow(/not the key of certificate/);
+  });
+});
+
+describe('the bundle has the model signing tool shape', () => {
+  it('carries exactly the fields model_signing writes and reads', async () => {
+    const root = model();
+    const key = generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey;
+    const { bundle } = await signModel(root, serializationFor({ ignorePaths: ['notes'] }), keySigner(key));
+    expect(Object.keys(bundle)).toEqual(['mediaType', 'verificationMaterial', 'dsseEnvelope']);
+    expect(bundle.mediaType).toBe('application/vnd.dev.sigstore.bundle.v0.3+json');
+    expect(Object.keys(bundle.verificationMaterial)).toEqual(['publicKey', 'tlogEntries']);
+    expect(bundle.verificationMaterial.publicKey?.hint).toMatch(/^[0-9a-f]{64}$/);
+    expect(Object.keys(bundle.dsseEnvelope)).toEqual(['payload', 'payloadType', 'signatures']);
+    expect(bundle.dsseEnvelope.payloadType).toBe('application/vnd.in-toto+json');
+    const statement = JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, 'base64').toString('utf8'));
+    expect(Object.keys(statement)).toEqual(['_type', 'subject', 'predicateType', 'predicate']);
+    expect(statement._type).toBe('https://in-toto.io/Statement/v1');
+    expect(statement.predicateType).toBe('https://model_signing/signature/v1.0');
+    expect(statement.subject[0].name).toBe(root.split('/').at(-1));
+    expect(Object.keys(statement.predicate.resources[0])).toEqual(['algorithm', 'name', 'digest']);
+    expect(statement.predicate.serialization).toEqual({
+      method: 'files',
+      hash_type: 'sha256',
+      allow_symlinks: false,
+      ignore_paths: expect.arrayContaining(['notes', '.git', '.gitattributes', '.github', '.gitignore', 'model.sig']),
+    });
+  });
+
+  it('verifies a bundle in the v1.0 layout: keyid null, no key hint, no recorded ignore paths', async () => {
+    const root = model();
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const manifest = await computeManifest(root, serializationFor());
+    const statement = omsStatement(manifest) as { predicate: { serialization: Record<string, unknown> } };
+    delete statement.predicate.serialization.ignore_paths;
+    const bundle = resign(bundleFor(manifest, keySigner(privateKey)), statement, privateKey);
+    bundle.verificationMaterial = { publicKey: {} };
+    (bundle.dsseEnvelope.signatures[0] as { keyid: string | null }).keyid = null;
+    const checked = parseBundle(JSON.stringify(bundle));
+    const result = await verifyModel(root, checked, { trust: { kind: 'public-key', key: publicKey } });
+    expect(result.verified).toBe(true);
+  });
+});
+
+/** Replaces a bundle's statement and signs it again with `key`: a validly signed hostile statement. */
+function resign(bundle: Bundle, statement: object, key: ReturnType<typeof generateKeyPairSync>['privateKey']): Bundle {
+  const payload = Buffer.from(JSON.stringify(statement), 'utf8');
+  const signer = keySigner(key);
+  return {
+    ...bundle,
+    dsseEnvelope: {
+      ...bundle.dsseEnvelope,
+      payload: payload.toString('base64'),
+      signatures: [{ sig: signer.sign(pae(bundle.dsseEnvelope.payloadType, payload)).toString('base64'), keyid: '' }],
+    },
+  };
+}
+
+/** The statement fields the hostile cases rewrite. */
+interface HostileStatement {
+  predicateType: string;
+  predicate: { resources: { name: string }[]; serialization: { hash_type: string } };
+}
+
+describe('hostile bundles: clear errors, never a verified result', () => {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const trust = { kind: 'public-key' as const, key: publicKey };
+
+  async function signedStatement(
+    edit: (statement: HostileStatement) => void,
+  ): Promise<{ root: string; bundle: Bundle }> {
+    const root = model();
+    const manifest = await computeManifest(root, serializationFor());
+    const statement = JSON.parse(JSON.stringify(omsStatement(manifest)));
+    edit(statement);
+    return { root, bundle: resign(bundleFor(manifest, keySigner(privateKey)), statement, privateKey) };
+  }
+
+  it.each([
+    ['../outside', /not a plain relative path/],
+    ['/etc/passwd', /absolute/],
+    ['weights\\part-1.bin', /backslash/],
+    ['C:/model.bin', /absolute/],
+    ['weights/./part-1.bin', /not a plain relative path/],
+  ])('refuses a signed resource named %s', async (name, message) => {
+    const { root, bundle } = await signedStatement((s) => {
+      s.predicate.resources[0]!.name = name;
+    });
+    await expect(verifyModel(root, bundle, { trust })).rejects.toThrow(message);
+  });
+
+  it('refuses a statement whose subject is not the root of its resources', async () => {
+    const { root, bundle } = await signedStatement((s) => {
+      s.predicate.resources.pop();
+    });
+    await expect(verifyModel(root, bundle, { trust })).rejects.toThrow(/not the root/);
+  });
+
+  it('refuses duplicate resources, unknown predicates and hash types', async () => {
+    const dup = await signedStatement((s) => s.predicate.resources.push(s.predicate.resources[0]!));
+    await expect(verifyModel(dup.root, dup.bundle, { trust })).rejects.toThrow(/twice/);
+    const other = await signedStatement((s) => {
+      s.predicateType = 'https://slsa.dev/provenance/v1';
+    });
+    await expect(verifyModel(other.root, other.bundle, { trust })).rejects.toThrow(BundleError);
+    const md5 = await signedStatement((s) => {
+      s.predicate.serialization.hash_type = 'md5';
+    });
+    await expect(verifyModel(md5.root, md5.bundle, { trust })).rejects.toThrow(BundleError);
+  });
+
+  it('turns malformed bundle files into errors naming the problem', async () => {
+    expect(() => parseBundle('not json')).toThrow(/not JSON/);
+    expect(() => parseBundle('{}')).toThrow(/not a Sigstore bundle/);
+    expect(() =>
+      parseBundle(
+        JSON.stringify({
+          mediaType: 'x',
+          verificationMaterial: {},
+          dsseEnvelope: { payload: '', payloadType: 'application/vnd.in-toto+json', signatures: [{ sig: '' }] },
+        }),
+      ),
+    ).toThrow(/media type/);
+    const root = model();
+    writeFileSync(join(root, 'model.sig'), '{"mediaType": 7}');
+    const result = await cli(['verify', root, '--public-key', join(scratch, 'missing.pem')]);
+    expect(result.code).toBe(2);
+    writeFileSync(
+      join(scratch, 'rsa.pem'),
+      generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }),
+    );
+    const sign = await cli(['sign', root, '--key', keyFiles('ecdsa-p256').priv]);
+    expect(sign.code).toBe(0);
+    const rsa = await cli(['verify', root, '--public-key', join(scratch, 'rsa.pem')]);
+    expect(rsa.code).toBe(1);
+    expect(rsa.stderr).toMatch(/unsupported key type rsa/);
+  });
+
+  it('refuses an RSA private key for signing', () => {
+    const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+      type: 'pkcs8',
+      format: 'pem',
+    }) as string;
+    expect(() => privateKeyFromPem(pem)).toThrow(/unsupported key type rsa/);
+  });
+});
