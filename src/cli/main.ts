@@ -3,6 +3,7 @@ import { exitCodes } from '../contracts/index.js';
 import { BundleError, ModelPathError } from '../integrity/index.js';
 import { PathError } from '../scan/index.js';
 import { toolVersion } from '../version.js';
+import { registerAttest, registerVerifyAttestation } from './commands/attest.js';
 import { registerData } from './commands/data-scan.js';
 import { registerDigest } from './commands/digest.js';
 import { registerScan } from './commands/scan.js';
@@ -27,6 +28,8 @@ export function buildProgram(io: Io): Command {
   registerKeygen(program, io);
   registerSign(program, io);
   registerVerify(program, io);
+  registerAttest(program, io);
+  registerVerifyAttestation(program, io);
   return program;
 }
 

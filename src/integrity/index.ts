@@ -29,6 +29,16 @@ export {
   ModelPathError,
   modelFiles,
 } from './model-files.js';
+export type { ProvenanceInput, ProvenanceStatement, ResourceDescriptor } from './provenance.js';
+export {
+  codeDescriptor,
+  DEFAULT_BUILDER_ID,
+  datasetDescriptor,
+  MODEL_BUILD_TYPE,
+  parseProvenance,
+  provenanceStatement,
+  SLSA_PROVENANCE_V1,
+} from './provenance.js';
 export type { Signer } from './sign.js';
 export {
   bundleFor,
@@ -38,6 +48,7 @@ export {
   omsStatement,
   privateKeyFromPem,
   signModel,
+  statementBundle,
 } from './sign.js';
-export type { TrustAnchor, VerifyOptions, VerifyResult } from './verify.js';
-export { readBundle, verifyModel } from './verify.js';
+export type { AttestationResult, TrustAnchor, VerifyOptions, VerifyResult } from './verify.js';
+export { compareResources, readBundle, verifiedPayload, verifyAttestation, verifyModel } from './verify.js';

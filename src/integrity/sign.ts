@@ -92,7 +92,12 @@ export function omsStatement(manifest: Manifest): object {
 
 /** A Sigstore bundle v0.3 holding a DSSE envelope of the model's OMS statement. */
 export function bundleFor(manifest: Manifest, signer: Signer): Bundle {
-  const payload = Buffer.from(JSON.stringify(omsStatement(manifest), null, 2), 'utf8');
+  return statementBundle(omsStatement(manifest), signer);
+}
+
+/** A Sigstore bundle v0.3 holding a signed DSSE envelope of any in-toto statement. */
+export function statementBundle(statement: object, signer: Signer): Bundle {
+  const payload = Buffer.from(JSON.stringify(statement, null, 2), 'utf8');
   const signature = signer.sign(pae(IN_TOTO_PAYLOAD_TYPE, payload));
   return {
     mediaType: BUNDLE_MEDIA_TYPE,

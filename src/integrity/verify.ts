@@ -13,6 +13,7 @@ import {
 import type { HashPool } from './hash-pool.js';
 import { verifyChain, verifySignature } from './keys.js';
 import { computeManifest, type Resource, rootDigest, type Serialization, serializationFor } from './manifest.js';
+import { datasetDescriptor, type ProvenanceStatement, parseProvenance } from './provenance.js';
 
 /** What the signature is checked against: a public key, or trust roots for a certificate chain. */
 export type TrustAnchor =
@@ -61,14 +62,7 @@ export async function readBundle(path: string): Promise<Bundle> {
  * bundle itself cannot be trusted; returns `verified: false` with the differences otherwise.
  */
 export async function verifyModel(model: string, bundle: Bundle, options: VerifyOptions): Promise<VerifyResult> {
-  const envelope = bundle.dsseEnvelope;
-  const payload = Buffer.from(envelope.payload, 'base64');
-  const key = signingKey(bundle, options);
-  const signed = pae(envelope.payloadType, payload);
-  const good = envelope.signatures.some((signature) =>
-    verifySignature(key, signed, Buffer.from(signature.sig, 'base64')),
-  );
-  if (!good) throw new BundleError('the signature does not verify with the given key or certificate');
+  const payload = verifiedPayload(bundle, options.trust, options.at);
 
   const statement = parseStatement(payload);
   const signedResources = statement.predicate.resources as readonly Resource[];
@@ -144,10 +138,25 @@ export function compareResources(
   return { added, removed, changed };
 }
 
+/**
+ * The envelope's payload, once its signature verifies with the trusted key or a certificate chained to
+ * a trusted root; a `BundleError` otherwise. Nothing in the payload is read before this.
+ */
+export function verifiedPayload(bundle: Bundle, trust: TrustAnchor, at = new Date()): Buffer {
+  const envelope = bundle.dsseEnvelope;
+  const payload = Buffer.from(envelope.payload, 'base64');
+  const key = signingKey(bundle, trust, at);
+  const signed = pae(envelope.payloadType, payload);
+  const good = envelope.signatures.some((signature) =>
+    verifySignature(key, signed, Buffer.from(signature.sig, 'base64')),
+  );
+  if (!good) throw new BundleError('the signature does not verify with the given key or certificate');
+  return payload;
+}
+
 /** The key the envelope must verify with, from the trust anchor and the bundle's material. */
-function signingKey(bundle: Bundle, options: VerifyOptions): KeyObject {
+function signingKey(bundle: Bundle, trust: TrustAnchor, at: Date): KeyObject {
   const material = bundle.verificationMaterial;
-  const { trust } = options;
   if (trust.kind === 'public-key') {
     if (!material.publicKey) {
       throw new BundleError('the bundle was signed with a certificate, not a bare key: verify with --cert-chain');
@@ -163,5 +172,73 @@ function signingKey(bundle: Bundle, options: VerifyOptions): KeyObject {
       throw new BundleError(`certificate ${index} of the bundle is not X.509 DER: ${(error as Error).message}`);
     }
   });
-  return verifyChain(chain, trust.roots, options.at ?? new Date());
+  return verifyChain(chain, trust.roots, at);
+}
+
+export interface AttestationResult {
+  readonly verified: boolean;
+  readonly reason?: string;
+  readonly statement: ProvenanceStatement;
+  /** Root digest of the model on disk, hashed with the serialization the attestation records. */
+  readonly modelDigest: string;
+  /** Datasets given to check, and whether the attestation lists each one's digest. */
+  readonly datasets: readonly { readonly path: string; readonly digest: string; readonly listed: boolean }[];
+}
+
+/**
+ * Verifies a provenance attestation: the signature (as for a model signature), then the statement
+ * (SLSA provenance v1), then its subject against the model on disk, and, for each dataset given, that
+ * its digest is among the recorded dependencies.
+ */
+export async function verifyAttestation(
+  model: string,
+  bundle: Bundle,
+  options: {
+    readonly trust: TrustAnchor;
+    readonly datasets?: readonly string[];
+    readonly at?: Date;
+    readonly pool?: HashPool;
+  },
+): Promise<AttestationResult> {
+  const statement = parseProvenance(verifiedPayload(bundle, options.trust, options.at));
+  const subject = statement.subject[0]!;
+  const recorded = subject.annotations?.serialization;
+  const serialization = serializationFor(
+    recorded
+      ? {
+          method: recorded.method,
+          allowSymlinks: recorded.allow_symlinks,
+          ignorePaths: recorded.ignore_paths,
+          ignoreGitPaths: false,
+          signature: null,
+          ...(recorded.shard_size === undefined ? {} : { shardSize: recorded.shard_size }),
+        }
+      : {},
+  );
+  const manifest = await computeManifest(model, serialization, options.pool);
+  const listed = new Set(
+    (statement.predicate.buildDefinition.resolvedDependencies ?? []).map((dependency) => dependency.digest.sha256),
+  );
+  const datasets = [];
+  for (const path of options.datasets ?? []) {
+    const { digest } = await datasetDescriptor(path, options.pool);
+    datasets.push({ path, digest: digest.sha256!, listed: listed.has(digest.sha256) });
+  }
+  const problems = [
+    ...(manifest.rootDigest === subject.digest.sha256
+      ? []
+      : [
+          `the model on disk (sha256:${manifest.rootDigest}) is not the attested subject (sha256:${subject.digest.sha256})`,
+        ]),
+    ...datasets
+      .filter((d) => !d.listed)
+      .map((d) => `dataset ${d.path} (sha256:${d.digest}) is not among the attested dependencies`),
+  ];
+  return {
+    verified: problems.length === 0,
+    ...(problems.length ? { reason: problems.join('; ') } : {}),
+    statement,
+    modelDigest: manifest.rootDigest,
+    datasets,
+  };
 }

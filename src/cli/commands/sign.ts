@@ -10,6 +10,7 @@ import {
   type KeyKind,
   keySigner,
   privateKeyFromPem,
+  type Signer,
   serializationFor,
   signModel,
 } from '../../integrity/index.js';
@@ -41,38 +42,51 @@ export function registerSign(program: Command, io: Io): void {
   const command = program
     .command('sign')
     .description('sign a model folder or file: an OpenSSF Model Signing bundle (Sigstore bundle v0.3, DSSE, in-toto)')
-    .argument('<model>', 'model folder or file')
+    .argument('<model>', 'model folder or file');
+  addSignerOptions(command);
+  addSerializationOptions(command);
+  command.action(async (model: string, flags: SerializationFlags & SignerFlags) => {
+    const signer = await signerFromFlags(io, flags);
+    const serialization = serializationFor(serializationFromFlags(model, flags));
+    const { bundle, manifest } = await signModel(model, serialization, signer);
+    const folder = (await stat(model)).isDirectory() ? model : dirname(model);
+    const out = isAbsolute(flags.signature) ? flags.signature : join(folder, flags.signature);
+    await writeFile(out, `${JSON.stringify(bundle)}\n`);
+    const unit = manifest.serialization.method === 'shards' ? 'shards' : 'files';
+    io.stdout.write(
+      `signed ${manifest.resources.length} ${unit} of ${model}: sha256:${manifest.rootDigest} → ${out}\n`,
+    );
+  });
+}
+
+/** The flags that choose how to sign: a key, optionally its passphrase and certificate chain. */
+export interface SignerFlags {
+  readonly key: string;
+  readonly passphraseEnv?: string;
+  readonly cert?: string;
+  readonly chain?: string[];
+}
+
+/** Adds the signer flags to a command. */
+export function addSignerOptions(command: Command): Command {
+  return command
     .requiredOption('--key <pem>', 'private key (ECDSA P-256/P-384/P-521 or Ed25519)')
     .option('--passphrase-env <var>', 'environment variable holding the private key passphrase')
     .option('--cert <pem>', "the key's certificate (the bundle then carries the certificate chain)")
     .option('--chain <pem...>', 'intermediate (and root) certificates, in order from the leaf');
-  addSerializationOptions(command);
-  command.action(
-    async (
-      model: string,
-      flags: SerializationFlags & { key: string; passphraseEnv?: string; cert?: string; chain?: string[] },
-    ) => {
-      const key = await asUsage(async () =>
-        privateKeyFromPem(await readText(flags.key), passphraseFrom(io, flags.passphraseEnv)),
-      );
-      if (flags.chain && !flags.cert) throw new CliError('BAD_ARGUMENTS', '--chain needs --cert');
-      let signer = keySigner(key);
-      if (flags.cert) {
-        const [leaf] = certificatesFromPem(await readText(flags.cert));
-        const chain: X509Certificate[] = [];
-        for (const path of flags.chain ?? []) chain.push(...certificatesFromPem(await readText(path)));
-        signer = await asUsage(async () => certificateSigner(key, leaf as X509Certificate, chain));
-      }
-      const serialization = serializationFor(serializationFromFlags(model, flags));
-      const { bundle, manifest } = await signModel(model, serialization, signer);
-      const folder = (await stat(model)).isDirectory() ? model : dirname(model);
-      const out = isAbsolute(flags.signature) ? flags.signature : join(folder, flags.signature);
-      await writeFile(out, `${JSON.stringify(bundle)}\n`);
-      io.stdout.write(
-        `signed ${manifest.resources.length} ${manifest.serialization.method === 'shards' ? 'shards' : 'files'} of ${model}: sha256:${manifest.rootDigest} → ${out}\n`,
-      );
-    },
+}
+
+/** The signer the flags describe: the key alone, or the key with its certificate chain. */
+export async function signerFromFlags(io: Io, flags: SignerFlags): Promise<Signer> {
+  const key = await asUsage(async () =>
+    privateKeyFromPem(await readText(flags.key), passphraseFrom(io, flags.passphraseEnv)),
   );
+  if (flags.chain && !flags.cert) throw new CliError('BAD_ARGUMENTS', '--chain needs --cert');
+  if (!flags.cert) return keySigner(key);
+  const [leaf] = certificatesFromPem(await readText(flags.cert));
+  const chain: X509Certificate[] = [];
+  for (const path of flags.chain ?? []) chain.push(...certificatesFromPem(await readText(path)));
+  return asUsage(async () => certificateSigner(key, leaf as X509Certificate, chain));
 }
 
 /** Key and certificate problems when signing are bad arguments (exit 2), not a verification verdict. */
@@ -100,7 +114,7 @@ function refuseOverwrite(path: string) {
   };
 }
 
-async function readText(path: string): Promise<string> {
+export async function readText(path: string): Promise<string> {
   return readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
     throw new CliError('PATH_UNREADABLE', `cannot read ${path}: ${error.code ?? error.message}`);
   });

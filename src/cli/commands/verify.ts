@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { exitCodes } from '../../contracts/index.js';
@@ -12,13 +11,18 @@ import {
 } from '../../integrity/index.js';
 import { CliError } from '../errors.js';
 import type { Io } from './shared.js';
+import { readText } from './sign.js';
 
-interface VerifyFlags {
-  readonly signature?: string;
+/** The flags that say what to trust: one of them. */
+export interface TrustFlags {
   readonly publicKey?: string;
   readonly certChain?: string[];
   readonly identity?: string;
   readonly issuer?: string;
+}
+
+interface VerifyFlags extends TrustFlags {
+  readonly signature?: string;
   readonly ignorePaths?: string[];
   readonly ignoreUnsignedFiles: boolean;
   readonly json: boolean;
@@ -78,7 +82,7 @@ function relativeTo(root: string, path: string): string | undefined {
   return path.startsWith(prefix) ? path.slice(prefix.length) : undefined;
 }
 
-async function trustFrom(flags: VerifyFlags): Promise<TrustAnchor> {
+export async function trustFrom(flags: TrustFlags): Promise<TrustAnchor> {
   const chosen = [flags.publicKey, flags.certChain, flags.identity ?? flags.issuer].filter((x) => x !== undefined);
   if (chosen.length !== 1) {
     throw new CliError('BAD_ARGUMENTS', 'give exactly one of --public-key, --cert-chain, or --identity with --issuer');
@@ -93,10 +97,4 @@ async function trustFrom(flags: VerifyFlags): Promise<TrustAnchor> {
     'BAD_ARGUMENTS',
     'keyless (Sigstore) verification needs the Sigstore trust root and transparency log, which this build does not fetch; verify with --public-key or --cert-chain',
   );
-}
-
-async function readText(path: string): Promise<string> {
-  return readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new CliError('PATH_UNREADABLE', `cannot read ${path}: ${error.code ?? error.message}`);
-  });
 }
