@@ -4,6 +4,7 @@ import { BundleError, ModelPathError } from '../integrity/index.js';
 import { PathError } from '../scan/index.js';
 import { toolVersion } from '../version.js';
 import { registerAttest, registerVerifyAttestation } from './commands/attest.js';
+import { registerBom } from './commands/bom.js';
 import { registerData } from './commands/data-scan.js';
 import { registerDigest } from './commands/digest.js';
 import { registerScan } from './commands/scan.js';
@@ -30,6 +31,7 @@ export function buildProgram(io: Io): Command {
   registerVerify(program, io);
   registerAttest(program, io);
   registerVerifyAttestation(program, io);
+  registerBom(program, io);
   return program;
 }
 

@@ -1,3 +1,5 @@
+export type { BomInput, ModelCardFacts } from './bom.js';
+export { buildBom, modelCardFacts, readCardText } from './bom.js';
 export type { Bundle, OmsStatement } from './bundle.js';
 export {
   BUNDLE_MEDIA_TYPE,
