@@ -22,9 +22,11 @@ export class BundleError extends Error {
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'not base64');
 
-const bundleSchema = z.object({
+// Loose objects: fields this module does not read (log entries' details, timestamps) are kept, so a
+// keyless bundle reaches the Sigstore verifier whole.
+const bundleSchema = z.looseObject({
   mediaType: z.string(),
-  verificationMaterial: z.object({
+  verificationMaterial: z.looseObject({
     publicKey: z.object({ hint: z.string().optional() }).optional(),
     x509CertificateChain: z
       .object({
@@ -38,7 +40,7 @@ const bundleSchema = z.object({
     tlogEntries: z.array(z.unknown()).optional(),
     timestampVerificationData: z.unknown().optional(),
   }),
-  dsseEnvelope: z.object({
+  dsseEnvelope: z.looseObject({
     payload: base64,
     payloadType: z.string(),
     signatures: z

@@ -41,16 +41,19 @@ export {
   provenanceStatement,
   SLSA_PROVENANCE_V1,
 } from './provenance.js';
-export type { Signer } from './sign.js';
+export type { KeySigner, Signer } from './sign.js';
 export {
   bundleFor,
   certificateSigner,
   generateKeyPair,
+  keylessSigner,
   keySigner,
   omsStatement,
   privateKeyFromPem,
   signModel,
   statementBundle,
 } from './sign.js';
+export type { KeylessOptions, KeylessPolicy } from './sigstore.js';
+export { embeddedTrustedRoot, signKeyless, verifyKeyless } from './sigstore.js';
 export type { AttestationResult, TrustAnchor, VerifyOptions, VerifyResult } from './verify.js';
 export { compareResources, readBundle, verifiedPayload, verifyAttestation, verifyModel } from './verify.js';

@@ -1,6 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { createPrivateKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -255,7 +264,7 @@ describe('the bundle has the model signing tool shape', () => {
     const manifest = await computeManifest(root, serializationFor());
     const statement = omsStatement(manifest) as { predicate: { serialization: Record<string, unknown> } };
     delete statement.predicate.serialization.ignore_paths;
-    const bundle = resign(bundleFor(manifest, keySigner(privateKey)), statement, privateKey);
+    const bundle = resign(await bundleFor(manifest, keySigner(privateKey)), statement, privateKey);
     bundle.verificationMaterial = { publicKey: {} };
     (bundle.dsseEnvelope.signatures[0] as { keyid: string | null }).keyid = null;
     const checked = parseBundle(JSON.stringify(bundle));
@@ -295,7 +304,7 @@ describe('hostile bundles: clear errors, never a verified result', () => {
     const manifest = await computeManifest(root, serializationFor());
     const statement = JSON.parse(JSON.stringify(omsStatement(manifest)));
     edit(statement);
-    return { root, bundle: resign(bundleFor(manifest, keySigner(privateKey)), statement, privateKey) };
+    return { root, bundle: resign(await bundleFor(manifest, keySigner(privateKey)), statement, privateKey) };
   }
 
   it.each([
@@ -358,11 +367,71 @@ describe('hostile bundles: clear errors, never a verified result', () => {
     expect(rsa.stderr).toMatch(/unsupported key type rsa/);
   });
 
+  it('refuses a signature file larger than any real bundle without reading it', async () => {
+    const root = model();
+    const huge = join(scratch, 'huge.sig');
+    writeFileSync(huge, '');
+    truncateSync(huge, 65 * 1024 * 1024); // sparse: 65 MiB on paper, nothing on disk
+    const result = await cli(['verify', root, '--signature', huge, '--public-key', keyFiles('ecdsa-p256').pub]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/signature file is 68157440 bytes/);
+  });
+
   it('refuses an RSA private key for signing', () => {
     const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
       type: 'pkcs8',
       format: 'pem',
     }) as string;
     expect(() => privateKeyFromPem(pem)).toThrow(/unsupported key type rsa/);
+  });
+});
+
+describe('keyless (Sigstore)', () => {
+  // Keyless signing needs Fulcio, Rekor and an OIDC token, none of which this machine can reach: only
+  // the offline parts are tested here. The published keyless bundle of model_signing verifies with
+  // `verify --identity --issuer` against the embedded public-instance root (see the interop check).
+  it('refuses a key-signed bundle under keyless trust, and asks for identity and issuer together', async () => {
+    const root = model();
+    const key = keyFiles('ecdsa-p256');
+    await cli(['sign', root, '--key', key.priv]);
+    const keyless = await cli([
+      'verify',
+      root,
+      '--identity',
+      'a@example.org',
+      '--issuer',
+      'https://accounts.example.org',
+    ]);
+    expect(keyless.code).toBe(1);
+    expect(keyless.stderr).toMatch(/NOT VERIFIED: (not a keyless Sigstore bundle|keyless verification failed)/);
+    expect((await cli(['verify', root, '--identity', 'a@example.org'])).code).toBe(2);
+    writeFileSync(join(scratch, 'root.json'), 'not json');
+    const badRoot = await cli([
+      'verify',
+      root,
+      '--identity',
+      'a',
+      '--issuer',
+      'b',
+      '--trusted-root',
+      join(scratch, 'root.json'),
+    ]);
+    expect(badRoot.code).toBe(2);
+  });
+
+  it('embeds the public Sigstore trusted root', async () => {
+    const { embeddedTrustedRoot } = await import('./sigstore.js');
+    const trusted = embeddedTrustedRoot() as { certificateAuthorities: unknown[]; tlogs: unknown[] };
+    expect(trusted.certificateAuthorities.length).toBeGreaterThan(0);
+    expect(trusted.tlogs.length).toBeGreaterThan(0);
+  });
+
+  it('keyless signing needs a token, and exactly one way of signing', async () => {
+    const root = model();
+    const noToken = await cli(['sign', root, '--keyless'], {});
+    expect(noToken.code).toBe(2);
+    expect(noToken.stderr).toMatch(/SIGSTORE_ID_TOKEN/);
+    expect((await cli(['sign', root, '--keyless', '--key', keyFiles('ed25519').priv])).code).toBe(2);
+    expect((await cli(['sign', root])).code).toBe(2);
   });
 });

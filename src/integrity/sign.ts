@@ -19,26 +19,41 @@ import {
 import type { HashPool } from './hash-pool.js';
 import { type KeyKind, keyKind, signatureDigest, verifySignature } from './keys.js';
 import { computeManifest, type Manifest, type Serialization } from './manifest.js';
+import { type KeylessOptions, signKeyless } from './sigstore.js';
 
-/** What signs: one interface for a bare key and a key with its certificate chain (and, where a network
- * and an OIDC token exist, Sigstore keyless signing, which this build does not ship). */
+/**
+ * What signs a statement into a Sigstore bundle: one interface for a bare key, a key with its
+ * certificate chain, and Sigstore keyless signing (where a network and an OIDC token exist).
+ */
 export interface Signer {
+  signStatement(statement: object): Promise<Bundle>;
+}
+
+/** A signer holding its key here: it signs bytes itself and knows its verification material. */
+export interface KeySigner extends Signer {
   sign(data: Buffer): Buffer;
   /** The bundle's `verificationMaterial`. */
   material(): Bundle['verificationMaterial'];
 }
 
+/** Keyless: Fulcio certifies the token's identity, Rekor logs the signature (network and token needed). */
+export function keylessSigner(options: KeylessOptions): Signer {
+  return { signStatement: async (statement) => signKeyless(statementPayload(statement), options) };
+}
+
 /** Signs with a private key; the bundle carries a hint to the public key (SHA-256 of its SPKI DER). */
-export function keySigner(privateKey: KeyObject): Signer {
+export function keySigner(privateKey: KeyObject): KeySigner {
   const kind = keyKind(privateKey);
   const publicKey = createPublicKey(privateKey);
   const hint = createHash('sha256')
     .update(publicKey.export({ type: 'spki', format: 'der' }))
     .digest('hex');
-  return {
+  const signer: KeySigner = {
     sign: (data) => signWith(privateKey, kind, data),
     material: () => ({ publicKey: { hint }, tlogEntries: [] }),
+    signStatement: async (statement) => statementBundle(statement, signer),
   };
+  return signer;
 }
 
 /**
@@ -49,17 +64,19 @@ export function certificateSigner(
   privateKey: KeyObject,
   leaf: X509Certificate,
   chain: readonly X509Certificate[],
-): Signer {
+): KeySigner {
   const kind = keyKind(privateKey);
   const probe = Buffer.from('mlsecops key check');
   if (!verifySignature(leaf.publicKey, probe, signWith(privateKey, kind, probe))) {
     throw new BundleError(`the private key is not the key of certificate ${leaf.subject}`);
   }
   const certificates = [leaf, ...chain].map((cert) => ({ rawBytes: cert.raw.toString('base64') }));
-  return {
+  const signer: KeySigner = {
     sign: (data) => signWith(privateKey, kind, data),
     material: () => ({ x509CertificateChain: { certificates }, tlogEntries: [] }),
+    signStatement: async (statement) => statementBundle(statement, signer),
   };
+  return signer;
 }
 
 function signWith(key: KeyObject, kind: KeyKind, data: Buffer): Buffer {
@@ -91,13 +108,18 @@ export function omsStatement(manifest: Manifest): object {
 }
 
 /** A Sigstore bundle v0.3 holding a DSSE envelope of the model's OMS statement. */
-export function bundleFor(manifest: Manifest, signer: Signer): Bundle {
-  return statementBundle(omsStatement(manifest), signer);
+export function bundleFor(manifest: Manifest, signer: Signer): Promise<Bundle> {
+  return signer.signStatement(omsStatement(manifest));
 }
 
-/** A Sigstore bundle v0.3 holding a signed DSSE envelope of any in-toto statement. */
-export function statementBundle(statement: object, signer: Signer): Bundle {
-  const payload = Buffer.from(JSON.stringify(statement, null, 2), 'utf8');
+/** The bytes a statement is signed as: JSON, indented like the model signing tool's. */
+export function statementPayload(statement: object): Buffer {
+  return Buffer.from(JSON.stringify(statement, null, 2), 'utf8');
+}
+
+/** A Sigstore bundle v0.3 holding a DSSE envelope of any in-toto statement, signed here. */
+export function statementBundle(statement: object, signer: KeySigner): Bundle {
+  const payload = statementPayload(statement);
   const signature = signer.sign(pae(IN_TOTO_PAYLOAD_TYPE, payload));
   return {
     mediaType: BUNDLE_MEDIA_TYPE,
@@ -118,7 +140,7 @@ export async function signModel(
   pool?: HashPool,
 ): Promise<{ bundle: Bundle; manifest: Manifest }> {
   const manifest = await computeManifest(model, serialization, pool);
-  return { bundle: bundleFor(manifest, signer), manifest };
+  return { bundle: await bundleFor(manifest, signer), manifest };
 }
 
 /** A private key from PEM, decrypted with `passphrase` when it is encrypted. */

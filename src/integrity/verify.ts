@@ -14,11 +14,14 @@ import type { HashPool } from './hash-pool.js';
 import { verifyChain, verifySignature } from './keys.js';
 import { computeManifest, type Resource, rootDigest, type Serialization, serializationFor } from './manifest.js';
 import { datasetDescriptor, type ProvenanceStatement, parseProvenance } from './provenance.js';
+import { verifyKeyless } from './sigstore.js';
 
 /** What the signature is checked against: a public key, or trust roots for a certificate chain. */
 export type TrustAnchor =
   | { readonly kind: 'public-key'; readonly key: KeyObject }
-  | { readonly kind: 'certificate-chain'; readonly roots: readonly X509Certificate[] };
+  | { readonly kind: 'certificate-chain'; readonly roots: readonly X509Certificate[] }
+  /** Keyless: a Fulcio certificate for `identity` from `issuer`, logged in Rekor, under `trustedRoot`. */
+  | { readonly kind: 'sigstore'; readonly trustedRoot: unknown; readonly identity: string; readonly issuer: string };
 
 export interface VerifyOptions {
   readonly trust: TrustAnchor;
@@ -145,6 +148,10 @@ export function compareResources(
 export function verifiedPayload(bundle: Bundle, trust: TrustAnchor, at = new Date()): Buffer {
   const envelope = bundle.dsseEnvelope;
   const payload = Buffer.from(envelope.payload, 'base64');
+  if (trust.kind === 'sigstore') {
+    verifyKeyless(bundle, trust.trustedRoot, trust);
+    return payload;
+  }
   const key = signingKey(bundle, trust, at);
   const signed = pae(envelope.payloadType, payload);
   const good = envelope.signatures.some((signature) =>
@@ -155,7 +162,7 @@ export function verifiedPayload(bundle: Bundle, trust: TrustAnchor, at = new Dat
 }
 
 /** The key the envelope must verify with, from the trust anchor and the bundle's material. */
-function signingKey(bundle: Bundle, trust: TrustAnchor, at: Date): KeyObject {
+function signingKey(bundle: Bundle, trust: Exclude<TrustAnchor, { kind: 'sigstore' }>, at: Date): KeyObject {
   const material = bundle.verificationMaterial;
   if (trust.kind === 'public-key') {
     if (!material.publicKey) {

@@ -8,7 +8,6 @@ import {
   provenanceStatement,
   readBundle,
   serializationFor,
-  statementBundle,
   verifyAttestation,
 } from '../../integrity/index.js';
 import { CliError } from '../errors.js';
@@ -69,7 +68,7 @@ export function registerAttest(program: Command, io: Io): void {
       if (error instanceof BundleError) throw new CliError('BAD_ARGUMENTS', error.message);
       throw error;
     });
-    await writeFile(out, `${JSON.stringify(statementBundle(statement, signer))}\n`);
+    await writeFile(out, `${JSON.stringify(await signer.signStatement(statement))}\n`);
     io.stdout.write(`attested sha256:${manifest.rootDigest} (${manifest.modelName}) → ${out}\n`);
   });
 }

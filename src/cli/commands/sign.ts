@@ -8,6 +8,7 @@ import {
   certificatesFromPem,
   generateKeyPair,
   type KeyKind,
+  keylessSigner,
   keySigner,
   privateKeyFromPem,
   type Signer,
@@ -59,27 +60,58 @@ export function registerSign(program: Command, io: Io): void {
   });
 }
 
-/** The flags that choose how to sign: a key, optionally its passphrase and certificate chain. */
+/** The flags that choose how to sign: a key (with its passphrase and certificate chain), or keyless. */
 export interface SignerFlags {
-  readonly key: string;
+  readonly key?: string;
   readonly passphraseEnv?: string;
   readonly cert?: string;
   readonly chain?: string[];
+  readonly keyless?: boolean;
+  readonly identityTokenEnv?: string;
+  readonly fulcioUrl?: string;
+  readonly rekorUrl?: string;
 }
 
 /** Adds the signer flags to a command. */
 export function addSignerOptions(command: Command): Command {
   return command
-    .requiredOption('--key <pem>', 'private key (ECDSA P-256/P-384/P-521 or Ed25519)')
+    .option('--key <pem>', 'private key (ECDSA P-256/P-384/P-521 or Ed25519)')
     .option('--passphrase-env <var>', 'environment variable holding the private key passphrase')
     .option('--cert <pem>', "the key's certificate (the bundle then carries the certificate chain)")
-    .option('--chain <pem...>', 'intermediate (and root) certificates, in order from the leaf');
+    .option('--chain <pem...>', 'intermediate (and root) certificates, in order from the leaf')
+    .option('--keyless', 'Sigstore keyless signing: Fulcio certificate + Rekor entry (needs network and a token)')
+    .option(
+      '--identity-token-env <var>',
+      'environment variable holding the OIDC identity token (--keyless)',
+      'SIGSTORE_ID_TOKEN',
+    )
+    .option('--fulcio-url <url>', 'Fulcio of a private Sigstore instance (--keyless)')
+    .option('--rekor-url <url>', 'Rekor of a private Sigstore instance (--keyless)');
 }
 
-/** The signer the flags describe: the key alone, or the key with its certificate chain. */
+/** The signer the flags describe: the key alone, the key with its certificate chain, or keyless. */
 export async function signerFromFlags(io: Io, flags: SignerFlags): Promise<Signer> {
+  if (Boolean(flags.key) === Boolean(flags.keyless)) {
+    throw new CliError('BAD_ARGUMENTS', 'give exactly one of --key <pem> or --keyless');
+  }
+  if (flags.keyless) {
+    const variable = flags.identityTokenEnv ?? 'SIGSTORE_ID_TOKEN';
+    const identityToken = io.env[variable];
+    if (!identityToken) {
+      throw new CliError(
+        'BAD_ARGUMENTS',
+        `--keyless needs an OIDC identity token in the environment variable ${variable}`,
+      );
+    }
+    return keylessSigner({
+      identityToken,
+      ...(flags.fulcioUrl ? { fulcioURL: flags.fulcioUrl } : {}),
+      ...(flags.rekorUrl ? { rekorURL: flags.rekorUrl } : {}),
+    });
+  }
+  const keyPath = flags.key as string;
   const key = await asUsage(async () =>
-    privateKeyFromPem(await readText(flags.key), passphraseFrom(io, flags.passphraseEnv)),
+    privateKeyFromPem(await readText(keyPath), passphraseFrom(io, flags.passphraseEnv)),
   );
   if (flags.chain && !flags.cert) throw new CliError('BAD_ARGUMENTS', '--chain needs --cert');
   if (!flags.cert) return keySigner(key);

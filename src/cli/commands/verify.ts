@@ -4,6 +4,7 @@ import { exitCodes } from '../../contracts/index.js';
 import {
   BundleError,
   certificatesFromPem,
+  embeddedTrustedRoot,
   publicKeyFromPem,
   readBundle,
   type TrustAnchor,
@@ -19,6 +20,7 @@ export interface TrustFlags {
   readonly certChain?: string[];
   readonly identity?: string;
   readonly issuer?: string;
+  readonly trustedRoot?: string;
 }
 
 interface VerifyFlags extends TrustFlags {
@@ -36,8 +38,12 @@ export function registerVerify(program: Command, io: Io): void {
     .option('--signature <file>', 'the signature bundle (default: model.sig in the model folder)')
     .option('--public-key <pem>', 'verify with this public key (ECDSA P-256/P-384/P-521 or Ed25519)')
     .option('--cert-chain <pem...>', 'verify the bundle certificate chain up to these trusted root certificates')
-    .option('--identity <identity>', 'keyless (Sigstore) signer identity')
-    .option('--issuer <url>', 'keyless (Sigstore) OIDC issuer')
+    .option('--identity <identity>', 'keyless (Sigstore) signer identity: the e-mail or URI in the certificate')
+    .option('--issuer <url>', 'keyless (Sigstore) OIDC issuer of that identity')
+    .option(
+      '--trusted-root <json>',
+      'Sigstore trusted_root.json (default: the public instance root shipped with mlsecops)',
+    )
     .option('--ignore-paths <paths...>', 'more files or folders to leave out (relative to the model, or absolute)')
     .option('--ignore-unsigned-files', 'files on disk the signature does not list are not an error', false)
     .option('--json', 'print the result as JSON', false)
@@ -93,8 +99,20 @@ export async function trustFrom(flags: TrustFlags): Promise<TrustAnchor> {
     for (const path of flags.certChain) roots.push(...certificatesFromPem(await readText(path)));
     return { kind: 'certificate-chain', roots };
   }
-  throw new CliError(
-    'BAD_ARGUMENTS',
-    'keyless (Sigstore) verification needs the Sigstore trust root and transparency log, which this build does not fetch; verify with --public-key or --cert-chain',
-  );
+  if (!flags.identity || !flags.issuer) {
+    throw new CliError('BAD_ARGUMENTS', 'keyless verification needs both --identity and --issuer');
+  }
+  let trustedRoot: unknown;
+  if (flags.trustedRoot) {
+    try {
+      trustedRoot = JSON.parse(await readText(flags.trustedRoot));
+    } catch (error) {
+      if (error instanceof CliError) throw error;
+      throw new CliError(
+        'BAD_ARGUMENTS',
+        `--trusted-root ${flags.trustedRoot} is not JSON: ${(error as Error).message}`,
+      );
+    }
+  } else trustedRoot = embeddedTrustedRoot();
+  return { kind: 'sigstore', trustedRoot, identity: flags.identity, issuer: flags.issuer };
 }
