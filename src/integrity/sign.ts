@@ -112,9 +112,14 @@ export function bundleFor(manifest: Manifest, signer: Signer): Promise<Bundle> {
   return signer.signStatement(omsStatement(manifest));
 }
 
-/** The bytes a statement is signed as: JSON, indented like the model signing tool's. */
+/**
+ * The bytes a statement is signed as: JSON, indented like the model signing tool's, with `shard_size`
+ * written as a float (`1000000000.0`) as that tool writes it (its predicate passes through a protobuf
+ * Struct, whose numbers are doubles).
+ */
 export function statementPayload(statement: object): Buffer {
-  return Buffer.from(JSON.stringify(statement, null, 2), 'utf8');
+  const json = JSON.stringify(statement, null, 2).replace(/("shard_size": )(\d+)(?=\s*[,}\n])/, '$1$2.0');
+  return Buffer.from(json, 'utf8');
 }
 
 /** A Sigstore bundle v0.3 holding a DSSE envelope of any in-toto statement, signed here. */
