@@ -1,52 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import { createPrivateKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
-import {
-  appendFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  truncateSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../cli/test-support.js';
-import { type Bundle, BundleError, pae, parseBundle } from './bundle.js';
+import { parseBundle } from './bundle.js';
 import { computeManifest, serializationFor } from './manifest.js';
-import {
-  bundleFor,
-  certificateSigner,
-  generateKeyPair,
-  keySigner,
-  omsStatement,
-  privateKeyFromPem,
-  signModel,
-} from './sign.js';
+import { bundleFor, certificateSigner, keySigner, omsStatement, signModel } from './sign.js';
+import { integrityFixtures, resign } from './test-support.js';
 import { verifyModel } from './verify.js';
 
-const scratch = mkdtempSync(join(tmpdir(), 'mlsecops-sign-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-let count = 0;
-function model(): string {
-  const root = join(scratch, `model${count++}`);
-  mkdirSync(join(root, 'weights'), { recursive: true });
-  writeFileSync(join(root, 'config.json'), '{"architectures":["Toy"]}');
-  writeFileSync(join(root, 'weights', 'part-1.bin'), Buffer.alloc(4096, 1));
-  writeFileSync(join(root, 'weights', 'part-2.bin'), Buffer.alloc(1000, 2));
-  return root;
-}
-
-function keyFiles(kind: Parameters<typeof generateKeyPair>[0], passphrase?: string): { priv: string; pub: string } {
-  const pair = generateKeyPair(kind, passphrase);
-  const base = join(scratch, `key${count++}`);
-  writeFileSync(`${base}.pem`, pair.privateKey);
-  writeFileSync(`${base}.pub.pem`, pair.publicKey);
-  return { priv: `${base}.pem`, pub: `${base}.pub.pem` };
-}
+const { scratch, model, keyFiles } = integrityFixtures('mlsecops-sign-');
 
 describe('sign and verify with a key (CLI)', () => {
   for (const kind of ['ecdsa-p256', 'ecdsa-p384', 'ecdsa-p521', 'ed25519'] as const) {
@@ -140,40 +104,26 @@ describe('sign and verify with a certificate chain', () => {
     for (const name of ['root', 'int', 'leaf', 'other']) {
       run('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', `${name}.key`);
     }
-    run(
-      'req',
-      '-x509',
-      '-new',
-      '-key',
-      'root.key',
-      '-subj',
-      '/CN=root-ca',
-      '-days',
-      '3650',
-      '-addext',
-      'basicConstraints=critical,CA:TRUE',
-      '-addext',
-      'keyUsage=critical,keyCertSign',
-      '-out',
-      'root.pem',
-    );
-    run(
-      'req',
-      '-x509',
-      '-new',
-      '-key',
-      'other.key',
-      '-subj',
-      '/CN=root-ca',
-      '-days',
-      '3650',
-      '-addext',
-      'basicConstraints=critical,CA:TRUE',
-      '-addext',
-      'keyUsage=critical,keyCertSign',
-      '-out',
-      'other.pem',
-    );
+    // Two self-signed roots of the same name: only signatures tell them apart.
+    for (const name of ['root', 'other']) {
+      run(
+        'req',
+        '-x509',
+        '-new',
+        '-key',
+        `${name}.key`,
+        '-subj',
+        '/CN=root-ca',
+        '-days',
+        '3650',
+        '-addext',
+        'basicConstraints=critical,CA:TRUE',
+        '-addext',
+        'keyUsage=critical,keyCertSign',
+        '-out',
+        `${name}.pem`,
+      );
+    }
     run('req', '-new', '-key', 'int.key', '-subj', '/CN=intermediate-ca', '-out', 'int.csr');
     run(
       'x509',
@@ -272,168 +222,5 @@ describe('the bundle has the model signing tool shape', () => {
     const checked = parseBundle(JSON.stringify(bundle));
     const result = await verifyModel(root, checked, { trust: { kind: 'public-key', key: publicKey } });
     expect(result.verified).toBe(true);
-  });
-});
-
-/** Replaces a bundle's statement and signs it again with `key`: a validly signed hostile statement. */
-function resign(bundle: Bundle, statement: object, key: ReturnType<typeof generateKeyPairSync>['privateKey']): Bundle {
-  const payload = Buffer.from(JSON.stringify(statement), 'utf8');
-  const signer = keySigner(key);
-  return {
-    ...bundle,
-    dsseEnvelope: {
-      ...bundle.dsseEnvelope,
-      payload: payload.toString('base64'),
-      signatures: [{ sig: signer.sign(pae(bundle.dsseEnvelope.payloadType, payload)).toString('base64'), keyid: '' }],
-    },
-  };
-}
-
-/** The statement fields the hostile cases rewrite. */
-interface HostileStatement {
-  predicateType: string;
-  predicate: { resources: { name: string }[]; serialization: { hash_type: string } };
-}
-
-describe('hostile bundles: clear errors, never a verified result', () => {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const trust = { kind: 'public-key' as const, key: publicKey };
-
-  async function signedStatement(
-    edit: (statement: HostileStatement) => void,
-  ): Promise<{ root: string; bundle: Bundle }> {
-    const root = model();
-    const manifest = await computeManifest(root, serializationFor());
-    const statement = JSON.parse(JSON.stringify(omsStatement(manifest)));
-    edit(statement);
-    return { root, bundle: resign(await bundleFor(manifest, keySigner(privateKey)), statement, privateKey) };
-  }
-
-  it.each([
-    ['../outside', /not a plain relative path/],
-    ['/etc/passwd', /absolute/],
-    ['weights\\part-1.bin', /backslash/],
-    ['C:/model.bin', /absolute/],
-    ['weights/./part-1.bin', /not a plain relative path/],
-  ])('refuses a signed resource named %s', async (name, message) => {
-    const { root, bundle } = await signedStatement((s) => {
-      s.predicate.resources[0]!.name = name;
-    });
-    await expect(verifyModel(root, bundle, { trust })).rejects.toThrow(message);
-  });
-
-  it('refuses a statement whose subject is not the root of its resources', async () => {
-    const { root, bundle } = await signedStatement((s) => {
-      s.predicate.resources.pop();
-    });
-    await expect(verifyModel(root, bundle, { trust })).rejects.toThrow(/not the root/);
-  });
-
-  it('refuses duplicate resources, unknown predicates and hash types', async () => {
-    const dup = await signedStatement((s) => s.predicate.resources.push(s.predicate.resources[0]!));
-    await expect(verifyModel(dup.root, dup.bundle, { trust })).rejects.toThrow(/twice/);
-    const other = await signedStatement((s) => {
-      s.predicateType = 'https://slsa.dev/provenance/v1';
-    });
-    await expect(verifyModel(other.root, other.bundle, { trust })).rejects.toThrow(BundleError);
-    const md5 = await signedStatement((s) => {
-      s.predicate.serialization.hash_type = 'md5';
-    });
-    await expect(verifyModel(md5.root, md5.bundle, { trust })).rejects.toThrow(BundleError);
-  });
-
-  it('turns malformed bundle files into errors naming the problem', async () => {
-    expect(() => parseBundle('not json')).toThrow(/not JSON/);
-    expect(() => parseBundle('{}')).toThrow(/not a Sigstore bundle/);
-    expect(() =>
-      parseBundle(
-        JSON.stringify({
-          mediaType: 'x',
-          verificationMaterial: {},
-          dsseEnvelope: { payload: '', payloadType: 'application/vnd.in-toto+json', signatures: [{ sig: '' }] },
-        }),
-      ),
-    ).toThrow(/media type/);
-    const root = model();
-    writeFileSync(join(root, 'model.sig'), '{"mediaType": 7}');
-    const result = await cli(['verify', root, '--public-key', join(scratch, 'missing.pem')]);
-    expect(result.code).toBe(2);
-    writeFileSync(
-      join(scratch, 'rsa.pem'),
-      generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }),
-    );
-    const sign = await cli(['sign', root, '--key', keyFiles('ecdsa-p256').priv]);
-    expect(sign.code).toBe(0);
-    const rsa = await cli(['verify', root, '--public-key', join(scratch, 'rsa.pem')]);
-    expect(rsa.code).toBe(1);
-    expect(rsa.stderr).toMatch(/unsupported key type rsa/);
-  });
-
-  it('refuses a signature file larger than any real bundle without reading it', async () => {
-    const root = model();
-    const huge = join(scratch, 'huge.sig');
-    writeFileSync(huge, '');
-    truncateSync(huge, 65 * 1024 * 1024); // sparse: 65 MiB on paper, nothing on disk
-    const result = await cli(['verify', root, '--signature', huge, '--public-key', keyFiles('ecdsa-p256').pub]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/signature file is 68157440 bytes/);
-  });
-
-  it('refuses an RSA private key for signing', () => {
-    const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
-      type: 'pkcs8',
-      format: 'pem',
-    }) as string;
-    expect(() => privateKeyFromPem(pem)).toThrow(/unsupported key type rsa/);
-  });
-});
-
-describe('keyless (Sigstore)', () => {
-  // Keyless signing needs Fulcio, Rekor and an OIDC token, none of which this machine can reach: only
-  // the offline parts are tested here. The published keyless bundle of model_signing verifies with
-  // `verify --identity --issuer` against the embedded public-instance root (see the interop check).
-  it('refuses a key-signed bundle under keyless trust, and asks for identity and issuer together', async () => {
-    const root = model();
-    const key = keyFiles('ecdsa-p256');
-    await cli(['sign', root, '--key', key.priv]);
-    const keyless = await cli([
-      'verify',
-      root,
-      '--identity',
-      'a@example.org',
-      '--issuer',
-      'https://accounts.example.org',
-    ]);
-    expect(keyless.code).toBe(1);
-    expect(keyless.stderr).toMatch(/NOT VERIFIED: (not a keyless Sigstore bundle|keyless verification failed)/);
-    expect((await cli(['verify', root, '--identity', 'a@example.org'])).code).toBe(2);
-    writeFileSync(join(scratch, 'root.json'), 'not json');
-    const badRoot = await cli([
-      'verify',
-      root,
-      '--identity',
-      'a',
-      '--issuer',
-      'b',
-      '--trusted-root',
-      join(scratch, 'root.json'),
-    ]);
-    expect(badRoot.code).toBe(2);
-  });
-
-  it('embeds the public Sigstore trusted root', async () => {
-    const { embeddedTrustedRoot } = await import('./sigstore.js');
-    const trusted = embeddedTrustedRoot() as { certificateAuthorities: unknown[]; tlogs: unknown[] };
-    expect(trusted.certificateAuthorities.length).toBeGreaterThan(0);
-    expect(trusted.tlogs.length).toBeGreaterThan(0);
-  });
-
-  it('keyless signing needs a token, and exactly one way of signing', async () => {
-    const root = model();
-    const noToken = await cli(['sign', root, '--keyless'], {});
-    expect(noToken.code).toBe(2);
-    expect(noToken.stderr).toMatch(/SIGSTORE_ID_TOKEN/);
-    expect((await cli(['sign', root, '--keyless', '--key', keyFiles('ed25519').priv])).code).toBe(2);
-    expect((await cli(['sign', root])).code).toBe(2);
   });
 });
