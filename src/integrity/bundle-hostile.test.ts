@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../cli/test-support.js';
 import { type Bundle, BundleError, parseBundle } from './bundle.js';
@@ -157,5 +158,39 @@ describe('keyless (Sigstore)', () => {
     expect(noToken.stderr).toMatch(/SIGSTORE_ID_TOKEN/);
     expect((await cli(['sign', root, '--keyless', '--key', keyFiles('ed25519').priv])).code).toBe(2);
     expect((await cli(['sign', root])).code).toBe(2);
+  });
+});
+
+describe('mutated bundles (fuzz)', () => {
+  it('never crash, and never verify unless the signed bytes are untouched', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const root = model();
+    const original = await bundleFor(await computeManifest(root, serializationFor()), keySigner(privateKey));
+    const text = JSON.stringify(original);
+    const alphabet = '{}[]":,0123456789abcdefABCDEF+/=\\ nulltrue-.';
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.nat(text.length - 1), fc.constantFrom(...alphabet)), { minLength: 1, maxLength: 4 }),
+        async (edits) => {
+          const chars = [...text];
+          for (const [at, char] of edits) chars[at] = char;
+          const mutated = chars.join('');
+          try {
+            const bundle = parseBundle(mutated);
+            const result = await verifyModel(root, bundle, { trust: { kind: 'public-key', key: publicKey } });
+            if (result.verified) {
+              // Base64 decoding is lenient, so compare the signed bytes, not their spelling.
+              const bytes = (text: string) => Buffer.from(text, 'base64').toString('hex');
+              expect(bytes(bundle.dsseEnvelope.payload)).toBe(bytes(original.dsseEnvelope.payload));
+              const signatures = bundle.dsseEnvelope.signatures.map((signature) => bytes(signature.sig));
+              expect(signatures).toContain(bytes(original.dsseEnvelope.signatures[0]?.sig ?? ''));
+            }
+          } catch (error) {
+            expect(error).toBeInstanceOf(BundleError);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
