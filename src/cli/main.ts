@@ -15,7 +15,9 @@ import { CliError } from './errors.js';
 
 export function buildProgram(io: Io): Command {
   const program = new Command('mlsecops')
-    .description('Security for the machine-learning lifecycle: scan model artifacts before anything loads them.')
+    .description(
+      'Security for the machine-learning lifecycle: scan models and training data, sign and verify models, attest provenance.',
+    )
     .version(toolVersion)
     .exitOverride()
     .configureOutput({
