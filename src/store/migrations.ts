@@ -1,0 +1,110 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * The registry's schema as versioned migrations, applied in name order at start. A migration is
+ * never edited once released: a change is a new migration. Written with the schema builder so one
+ * definition serves SQLite and PostgreSQL; the only difference is how ids are generated.
+ */
+function migrations(dialect: Dialect): Record<string, Migration> {
+  // biome-ignore lint/suspicious/noExplicitAny: migrations run against the schema as it was then, not today's type.
+  type Db = Kysely<any>;
+  const id = dialect === 'postgres' ? ('serial' as const) : ('integer' as const);
+  const idColumn = (table: ReturnType<Db['schema']['createTable']>) =>
+    dialect === 'postgres'
+      ? table.addColumn('id', id, (column) => column.primaryKey())
+      : table.addColumn('id', id, (column) => column.primaryKey().autoIncrement());
+  return {
+    '0001_registry': {
+      async up(db: Db) {
+        await idColumn(db.schema.createTable('principals'))
+          .addColumn('name', 'text', (column) => column.notNull().unique())
+          .addColumn('kind', 'text', (column) => column.notNull())
+          .addColumn('created_at', 'text', (column) => column.notNull())
+          .addColumn('disabled', 'integer', (column) => column.notNull().defaultTo(0))
+          .execute();
+        await idColumn(db.schema.createTable('tokens'))
+          .addColumn('principal_id', 'integer', (column) => column.notNull().references('principals.id'))
+          .addColumn('prefix', 'text', (column) => column.notNull())
+          .addColumn('hash', 'text', (column) => column.notNull().unique())
+          .addColumn('created_at', 'text', (column) => column.notNull())
+          .addColumn('expires_at', 'text')
+          .addColumn('revoked_at', 'text')
+          .addColumn('last_used_at', 'text')
+          .execute();
+        await idColumn(db.schema.createTable('role_bindings'))
+          .addColumn('principal_id', 'integer', (column) => column.notNull().references('principals.id'))
+          .addColumn('scope', 'text', (column) => column.notNull())
+          .addColumn('role', 'text', (column) => column.notNull())
+          .addUniqueConstraint('role_bindings_unique', ['principal_id', 'scope', 'role'])
+          .execute();
+        await idColumn(db.schema.createTable('models'))
+          .addColumn('name', 'text', (column) => column.notNull().unique())
+          .addColumn('description', 'text', (column) => column.notNull())
+          .addColumn('created_at', 'text', (column) => column.notNull())
+          .addColumn('created_by', 'integer', (column) => column.notNull().references('principals.id'))
+          .execute();
+        await idColumn(db.schema.createTable('model_versions'))
+          .addColumn('model_id', 'integer', (column) => column.notNull().references('models.id'))
+          .addColumn('number', 'integer', (column) => column.notNull())
+          .addColumn('status', 'text', (column) => column.notNull())
+          .addColumn('artifact_digest', 'text')
+          .addColumn('artifact_size', 'bigint')
+          .addColumn('metadata', 'text', (column) => column.notNull())
+          .addColumn('created_at', 'text', (column) => column.notNull())
+          .addColumn('created_by', 'integer', (column) => column.notNull().references('principals.id'))
+          .addUniqueConstraint('model_versions_number', ['model_id', 'number'])
+          .execute();
+        await db.schema
+          .createTable('aliases')
+          .addColumn('model_id', 'integer', (column) => column.notNull().references('models.id'))
+          .addColumn('name', 'text', (column) => column.notNull())
+          .addColumn('version_id', 'integer', (column) => column.notNull().references('model_versions.id'))
+          .addColumn('updated_at', 'text', (column) => column.notNull())
+          .addPrimaryKeyConstraint('aliases_pk', ['model_id', 'name'])
+          .execute();
+        await idColumn(db.schema.createTable('alias_history'))
+          .addColumn('model_id', 'integer', (column) => column.notNull().references('models.id'))
+          .addColumn('name', 'text', (column) => column.notNull())
+          .addColumn('version_id', 'integer')
+          .addColumn('moved_at', 'text', (column) => column.notNull())
+          .addColumn('moved_by', 'integer', (column) => column.notNull().references('principals.id'))
+          .execute();
+        await db.schema
+          .createTable('audit_entries')
+          .addColumn('seq', 'integer', (column) => column.primaryKey())
+          .addColumn('at', 'text', (column) => column.notNull())
+          .addColumn('kind', 'text', (column) => column.notNull())
+          .addColumn('actor', 'integer')
+          .addColumn('body', 'text', (column) => column.notNull())
+          .execute();
+        await db.schema
+          .createIndex('alias_history_lookup')
+          .on('alias_history')
+          .columns(['model_id', 'name', 'moved_at'])
+          .execute();
+      },
+    },
+  };
+}
+
+class CodeMigrations implements MigrationProvider {
+  constructor(private readonly dialect: Dialect) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations(this.dialect);
+  }
+}
+
+/** Applies every pending migration; throws with the failing migration's name and error. */
+export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new CodeMigrations(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((result) => result.status === 'Error');
+  if (error) {
+    throw new Error(
+      `database migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}

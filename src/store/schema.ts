@@ -1,0 +1,95 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * The registry's tables, one type for SQLite and PostgreSQL. Times are ISO-8601 strings (UTC) and
+ * JSON is text, so both databases store and return the same values.
+ */
+export interface RegistrySchema {
+  principals: PrincipalTable;
+  tokens: TokenTable;
+  role_bindings: RoleBindingTable;
+  models: ModelTable;
+  model_versions: ModelVersionTable;
+  aliases: AliasTable;
+  alias_history: AliasHistoryTable;
+  audit_entries: AuditEntryTable;
+}
+
+/** A user or a service account. */
+export interface PrincipalTable {
+  id: Generated<number>;
+  name: string;
+  kind: 'user' | 'service';
+  created_at: string;
+  disabled: ColumnType<number, number | undefined, number>;
+}
+
+/** An API token: only its SHA-256 is stored; the secret is shown once, at creation. */
+export interface TokenTable {
+  id: Generated<number>;
+  principal_id: number;
+  /** First characters of the token, to tell tokens apart in listings without revealing them. */
+  prefix: string;
+  hash: string;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+/** A role of a principal on one model (`scope` = its name) or on every model (`*`). */
+export interface RoleBindingTable {
+  id: Generated<number>;
+  principal_id: number;
+  scope: string;
+  role: 'reader' | 'publisher' | 'approver' | 'admin';
+}
+
+export interface ModelTable {
+  id: Generated<number>;
+  name: string;
+  description: string;
+  created_at: string;
+  created_by: number;
+}
+
+export interface ModelVersionTable {
+  id: Generated<number>;
+  model_id: number;
+  /** Server-assigned, 1, 2, 3… per model. */
+  number: number;
+  status: 'quarantined' | 'available' | 'rejected';
+  artifact_digest: string | null;
+  artifact_size: number | null;
+  metadata: string;
+  created_at: string;
+  created_by: number;
+}
+
+/** Where an alias (`staging`, `production`, custom) points now. */
+export interface AliasTable {
+  model_id: number;
+  name: string;
+  version_id: number;
+  updated_at: string;
+}
+
+/** Every move of every alias, kept: which version was `production` when. */
+export interface AliasHistoryTable {
+  id: Generated<number>;
+  model_id: number;
+  name: string;
+  version_id: number | null;
+  moved_at: string;
+  moved_by: number;
+}
+
+/** The audit log's entries in order; the Merkle tree over them makes edits detectable. */
+export interface AuditEntryTable {
+  seq: number;
+  at: string;
+  kind: string;
+  actor: number | null;
+  /** Canonical JSON of the entry: exactly the bytes the tree hashes. */
+  body: string;
+}
