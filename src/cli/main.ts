@@ -8,6 +8,7 @@ import { registerBom } from './commands/bom.js';
 import { registerData } from './commands/data-scan.js';
 import { registerDigest } from './commands/digest.js';
 import { registerScan } from './commands/scan.js';
+import { registerServe } from './commands/serve.js';
 import type { Io } from './commands/shared.js';
 import { registerKeygen, registerSign } from './commands/sign.js';
 import { registerVerify } from './commands/verify.js';
@@ -34,6 +35,7 @@ export function buildProgram(io: Io): Command {
   registerAttest(program, io);
   registerVerifyAttestation(program, io);
   registerBom(program, io);
+  registerServe(program, io);
   return program;
 }
 

@@ -1,0 +1,40 @@
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { bootstrapAdmin } from '../../registry/index.js';
+import { createApp } from '../../server/index.js';
+import { LocalBlobStore, openDatabase } from '../../store/index.js';
+import { CliError } from '../errors.js';
+import type { Io } from './shared.js';
+
+export function registerServe(program: Command, io: Io): void {
+  program
+    .command('serve')
+    .description('run the model registry server (SQLite and a blob folder under --data-dir by default)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on', '8080')
+    .option('--data-dir <dir>', 'where the embedded database and blobs live', '.mlsecops')
+    .action(async (flags: { host: string; port: string; dataDir: string }) => {
+      const port = Number(flags.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new CliError('BAD_ARGUMENTS', `bad --port ${flags.port}`);
+      const url = io.env.MLSECOPS_DATABASE_URL || join(flags.dataDir, 'registry.db');
+      const database = await openDatabase({ url });
+      const blobs = await LocalBlobStore.create(join(flags.dataDir, 'blobs'));
+      const admin = await bootstrapAdmin(database);
+      if (admin) {
+        io.stderr.write(
+          `First start: created the admin account. Its token is shown once, now; store it safely:\n\n  ${admin.token}\n\n`,
+        );
+      }
+      const app = await createApp({ database, blobs, logger: { level: 'info' } });
+      const address = await app.listen({ host: flags.host, port });
+      io.stderr.write(`mlsecops registry listening on ${address} (OpenAPI at ${address}/openapi.json)\n`);
+      const stop = async () => {
+        await app.close();
+        await database.close();
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      await new Promise<void>((resolve) => app.server.once('close', () => resolve()));
+    });
+}

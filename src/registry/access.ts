@@ -1,0 +1,144 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Database } from '../store/index.js';
+
+/** What a request may do. Register, promote and delete are separate: a CI publisher cannot delete. */
+export const permissions = [
+  'model:read',
+  'model:register',
+  'model:approve',
+  'model:promote',
+  'model:delete',
+  'artifact:read-quarantined',
+  'admin',
+] as const;
+export type Permission = (typeof permissions)[number];
+
+export const roles = ['reader', 'publisher', 'approver', 'admin'] as const;
+export type Role = (typeof roles)[number];
+
+const grants: Record<Role, readonly Permission[]> = {
+  reader: ['model:read'],
+  publisher: ['model:read', 'model:register'],
+  approver: ['model:read', 'model:approve'],
+  admin: permissions,
+};
+
+export interface Principal {
+  readonly id: number;
+  readonly name: string;
+  readonly kind: 'user' | 'service';
+  /** Role bindings: scope `*` (every model) or a model name. */
+  readonly bindings: readonly { readonly scope: string; readonly role: Role }[];
+}
+
+/** Whether `principal` holds `permission` on `model` (or on every model when `model` is undefined). */
+export function can(principal: Principal, permission: Permission, model?: string): boolean {
+  return principal.bindings.some(
+    (binding) =>
+      (binding.scope === '*' || (model !== undefined && binding.scope === model)) &&
+      grants[binding.role].includes(permission),
+  );
+}
+
+/** Tokens look like `mls_<43 base64url characters>`: 256 random bits, recognisable in secret scanners. */
+const TOKEN = /^mls_[A-Za-z0-9_-]{43}$/;
+
+function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export interface IssuedToken {
+  /** The secret: returned once, never stored. */
+  readonly token: string;
+  readonly id: number;
+  readonly prefix: string;
+  readonly expiresAt: string | null;
+}
+
+/** Issues a token for a principal; only its SHA-256 is stored. */
+export async function issueToken(database: Database, principalId: number, ttlDays?: number): Promise<IssuedToken> {
+  const token = `mls_${randomBytes(32).toString('base64url')}`;
+  const now = new Date();
+  const expiresAt = ttlDays === undefined ? null : new Date(now.getTime() + ttlDays * 86_400_000).toISOString();
+  const { id } = await database.db
+    .insertInto('tokens')
+    .values({
+      principal_id: principalId,
+      prefix: token.slice(0, 10),
+      hash: tokenHash(token),
+      created_at: now.toISOString(),
+      expires_at: expiresAt,
+      revoked_at: null,
+      last_used_at: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { token, id, prefix: token.slice(0, 10), expiresAt };
+}
+
+/** The principal a bearer token belongs to, or undefined (unknown, malformed, expired, revoked, disabled). */
+export async function authenticate(database: Database, token: string): Promise<Principal | undefined> {
+  if (!TOKEN.test(token)) return undefined;
+  const hash = tokenHash(token);
+  const row = await database.db
+    .selectFrom('tokens')
+    .innerJoin('principals', 'principals.id', 'tokens.principal_id')
+    .select([
+      'tokens.id as tokenId',
+      'tokens.hash',
+      'tokens.expires_at',
+      'tokens.revoked_at',
+      'principals.id',
+      'principals.name',
+      'principals.kind',
+      'principals.disabled',
+    ])
+    .where('tokens.hash', '=', hash)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  // The lookup is by hash; compare again in constant time so timing says nothing about near misses.
+  if (!timingSafeEqual(Buffer.from(row.hash), Buffer.from(hash))) return undefined;
+  const now = new Date().toISOString();
+  if (row.revoked_at !== null || row.disabled || (row.expires_at !== null && row.expires_at <= now)) return undefined;
+  await database.db.updateTable('tokens').set({ last_used_at: now }).where('id', '=', row.tokenId).execute();
+  const bindings = await database.db
+    .selectFrom('role_bindings')
+    .select(['scope', 'role'])
+    .where('principal_id', '=', row.id)
+    .execute();
+  return { id: row.id, name: row.name, kind: row.kind, bindings };
+}
+
+export async function createPrincipal(
+  database: Database,
+  name: string,
+  kind: 'user' | 'service',
+  bindings: readonly { scope: string; role: Role }[],
+): Promise<number> {
+  return database.db.transaction().execute(async (tx) => {
+    const { id } = await tx
+      .insertInto('principals')
+      .values({ name, kind, created_at: new Date().toISOString() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    for (const binding of bindings) {
+      await tx
+        .insertInto('role_bindings')
+        .values({ principal_id: id, scope: binding.scope, role: binding.role })
+        .execute();
+    }
+    return id;
+  });
+}
+
+/**
+ * First start: when no principal exists, creates `admin` with the admin role on every model and
+ * returns its token, to be shown once. There is no default password, and a second start creates
+ * nothing.
+ */
+export async function bootstrapAdmin(database: Database): Promise<IssuedToken | undefined> {
+  const existing = await database.db.selectFrom('principals').select('id').limit(1).executeTakeFirst();
+  if (existing) return undefined;
+  const id = await createPrincipal(database, 'admin', 'user', [{ scope: '*', role: 'admin' }]);
+  return issueToken(database, id);
+}

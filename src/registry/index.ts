@@ -1,0 +1,4 @@
+export type { IssuedToken, Permission, Principal, Role } from './access.js';
+export { authenticate, bootstrapAdmin, can, createPrincipal, issueToken, permissions, roles } from './access.js';
+export type { ModelSummary, RegistryOptions, VersionSummary } from './models.js';
+export { MODEL_NAME, ModelRegistry, RegistryError } from './models.js';

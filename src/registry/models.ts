@@ -1,0 +1,198 @@
+import type { Readable } from 'node:stream';
+import { atLeast, maxSeverity, type Severity } from '../contracts/index.js';
+import { scanPaths } from '../scan/index.js';
+import type { BlobStore, Database } from '../store/index.js';
+import type { Principal } from './access.js';
+
+/** Model names are plain identifiers: no path separators, dots-only names, encodings or control characters. */
+export const MODEL_NAME = /^[a-z0-9][a-z0-9_-]{0,63}(?:\.[a-z0-9_-]{1,63}){0,3}$/;
+
+export class RegistryError extends Error {
+  constructor(
+    readonly code: 'NOT_FOUND' | 'CONFLICT' | 'INVALID' | 'FORBIDDEN',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RegistryError';
+  }
+}
+
+export interface RegistryOptions {
+  /** Findings at or above this severity reject an upload. */
+  readonly failOn: Severity;
+  /** Largest artifact accepted, in bytes. */
+  readonly maxArtifactBytes: number;
+}
+
+export interface ModelSummary {
+  readonly name: string;
+  readonly description: string;
+  readonly createdAt: string;
+}
+
+export interface VersionSummary {
+  readonly number: number;
+  readonly status: 'quarantined' | 'available' | 'rejected';
+  readonly digest: string | null;
+  readonly size: number | null;
+  readonly createdAt: string;
+  readonly scan?: { readonly findings: number; readonly worst?: Severity; readonly rules: string[] };
+}
+
+/** The registry's model and version operations over a database and a blob store. */
+export class ModelRegistry {
+  constructor(
+    private readonly database: Database,
+    private readonly blobs: BlobStore,
+    private readonly options: RegistryOptions,
+  ) {}
+
+  async createModel(principal: Principal, name: string, description: string): Promise<ModelSummary> {
+    if (!MODEL_NAME.test(name)) throw new RegistryError('INVALID', `invalid model name ${JSON.stringify(name)}`);
+    const createdAt = new Date().toISOString();
+    try {
+      await this.database.db
+        .insertInto('models')
+        .values({ name, description: description.slice(0, 4096), created_at: createdAt, created_by: principal.id })
+        .execute();
+    } catch (error) {
+      if (await this.findModel(name)) throw new RegistryError('CONFLICT', `model ${name} exists`);
+      throw error;
+    }
+    return { name, description, createdAt };
+  }
+
+  async listModels(): Promise<ModelSummary[]> {
+    const rows = await this.database.db
+      .selectFrom('models')
+      .select(['name', 'description', 'created_at'])
+      .orderBy('name')
+      .execute();
+    return rows.map((row) => ({ name: row.name, description: row.description, createdAt: row.created_at }));
+  }
+
+  async getModel(name: string): Promise<ModelSummary> {
+    const row = await this.findModel(name);
+    if (!row) throw new RegistryError('NOT_FOUND', `no model ${name}`);
+    return { name: row.name, description: row.description, createdAt: row.created_at };
+  }
+
+  private findModel(name: string) {
+    return this.database.db.selectFrom('models').selectAll().where('name', '=', name).executeTakeFirst();
+  }
+
+  /**
+   * Uploads a version: the bytes stream into a content-addressed blob, the version is recorded as
+   * quarantined, the scanner reads the blob (never a caller's path), and the version becomes
+   * available only when no finding reaches `failOn`, rejected otherwise. Numbers are assigned by the
+   * server inside a transaction; a concurrent upload that lost the race for a number retries.
+   */
+  async uploadVersion(principal: Principal, name: string, body: Readable): Promise<VersionSummary> {
+    const model = await this.findModel(name);
+    if (!model) throw new RegistryError('NOT_FOUND', `no model ${name}`);
+    const blob = await this.blobs.put(body, this.options.maxArtifactBytes);
+    const createdAt = new Date().toISOString();
+    let number = 0;
+    let versionId = 0;
+    for (let attempt = 0; attempt < 5 && versionId === 0; attempt++) {
+      try {
+        ({ number, versionId } = await this.database.db.transaction().execute(async (tx) => {
+          const last = await tx
+            .selectFrom('model_versions')
+            .select((eb) => eb.fn.max('number').as('max'))
+            .where('model_id', '=', model.id)
+            .executeTakeFirst();
+          const next = Number(last?.max ?? 0) + 1;
+          const { id } = await tx
+            .insertInto('model_versions')
+            .values({
+              model_id: model.id,
+              number: next,
+              status: 'quarantined',
+              artifact_digest: blob.digest,
+              artifact_size: blob.size,
+              metadata: '{}',
+              created_at: createdAt,
+              created_by: principal.id,
+            })
+            .returning('id')
+            .executeTakeFirstOrThrow();
+          return { number: next, versionId: id };
+        }));
+      } catch (error) {
+        if (attempt === 4) throw error;
+      }
+    }
+    const report = await scanPaths([await this.blobs.localPath(blob.digest)]);
+    const blocking = report.findings.filter((finding) => atLeast(finding.severity, this.options.failOn));
+    const status =
+      blocking.length === 0 && report.files.every((file) => file.status !== 'error') ? 'available' : 'rejected';
+    const highest = maxSeverity(report.findings.map((finding) => finding.severity));
+    const scan = {
+      findings: report.findings.length,
+      ...(highest ? { worst: highest } : {}),
+      rules: [...new Set(report.findings.map((finding) => finding.ruleId))],
+    };
+    await this.database.db
+      .updateTable('model_versions')
+      .set({ status, metadata: JSON.stringify({ scan }) })
+      .where('id', '=', versionId)
+      .execute();
+    return { number, status, digest: blob.digest, size: blob.size, createdAt, scan };
+  }
+
+  async listVersions(name: string): Promise<VersionSummary[]> {
+    const model = await this.findModel(name);
+    if (!model) throw new RegistryError('NOT_FOUND', `no model ${name}`);
+    const rows = await this.database.db
+      .selectFrom('model_versions')
+      .selectAll()
+      .where('model_id', '=', model.id)
+      .orderBy('number')
+      .execute();
+    return rows.map(versionSummary);
+  }
+
+  /** A version's artifact: refused while quarantined or when rejected, unless `privileged`. */
+  async artifact(
+    name: string,
+    number: number,
+    privileged: boolean,
+  ): Promise<{ version: VersionSummary; stream: Readable }> {
+    const model = await this.findModel(name);
+    if (!model) throw new RegistryError('NOT_FOUND', `no model ${name}`);
+    const row = await this.database.db
+      .selectFrom('model_versions')
+      .selectAll()
+      .where('model_id', '=', model.id)
+      .where('number', '=', number)
+      .executeTakeFirst();
+    if (!row || row.artifact_digest === null) throw new RegistryError('NOT_FOUND', `no version ${number} of ${name}`);
+    if (row.status !== 'available' && !privileged) {
+      throw new RegistryError(
+        'FORBIDDEN',
+        `version ${number} of ${name} is ${row.status}: only an admin may download it`,
+      );
+    }
+    return { version: versionSummary(row), stream: await this.blobs.open(row.artifact_digest) };
+  }
+}
+
+function versionSummary(row: {
+  number: number;
+  status: 'quarantined' | 'available' | 'rejected';
+  artifact_digest: string | null;
+  artifact_size: number | string | null;
+  created_at: string;
+  metadata: string;
+}): VersionSummary {
+  const metadata = JSON.parse(row.metadata) as { scan?: VersionSummary['scan'] };
+  return {
+    number: row.number,
+    status: row.status,
+    digest: row.artifact_digest,
+    size: row.artifact_size === null ? null : Number(row.artifact_size),
+    createdAt: row.created_at,
+    ...(metadata.scan ? { scan: metadata.scan } : {}),
+  };
+}

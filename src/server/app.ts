@@ -1,0 +1,237 @@
+import type { Readable } from 'node:stream';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  authenticate,
+  can,
+  MODEL_NAME,
+  ModelRegistry,
+  type Permission,
+  type Principal,
+  RegistryError,
+} from '../registry/index.js';
+import type { BlobStore, Database } from '../store/index.js';
+import { toolVersion } from '../version.js';
+import { FailedAuthLimiter } from './auth-limiter.js';
+
+export interface AppDeps {
+  readonly database: Database;
+  readonly blobs: BlobStore;
+  /** Pino options or false; tokens are redacted from every log line either way. */
+  readonly logger?: boolean | { level: string };
+  readonly failOn?: 'critical' | 'high' | 'medium' | 'low' | 'info';
+  readonly maxArtifactBytes?: number;
+  /** Failed authentications allowed per client address per minute before 429. */
+  readonly maxFailedAuthPerMinute?: number;
+}
+
+/** What every route declares: the permission it needs, or that it is public. There is no default. */
+export type Access = { readonly public: true } | { readonly permission: Permission };
+
+/** A served route and the access it declared: what the deny-by-default test walks. */
+export interface RouteEntry {
+  readonly method: string;
+  readonly url: string;
+  readonly access: Access;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeTable: readonly RouteEntry[];
+  }
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+const modelParams = z.object({ name: z.string().regex(MODEL_NAME) });
+const versionParams = modelParams.extend({ number: z.coerce.number().int().positive() });
+const modelSchema = z.object({ name: z.string(), description: z.string(), createdAt: z.string() });
+const versionSchema = z.object({
+  number: z.number(),
+  status: z.enum(['quarantined', 'available', 'rejected']),
+  digest: z.string().nullable(),
+  size: z.number().nullable(),
+  createdAt: z.string(),
+  scan: z.object({ findings: z.number(), worst: z.string().optional(), rules: z.array(z.string()) }).optional(),
+});
+const errorSchema = z.object({ error: z.string(), message: z.string() });
+
+/**
+ * The registry server, built and returned without listening (tests use `inject`). Every route must
+ * declare its access at registration, or registration fails; a request passes only if the route is
+ * public or the caller's token grants the route's permission (on the model named in the URL).
+ */
+export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger
+      ? {
+          ...(typeof deps.logger === 'object' ? deps.logger : {}),
+          redact: ['req.headers.authorization', 'req.headers.cookie'],
+        }
+      : false,
+    bodyLimit: 1 << 20,
+    maxParamLength: 200,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  const registry = new ModelRegistry(deps.database, deps.blobs, {
+    failOn: deps.failOn ?? 'high',
+    maxArtifactBytes: deps.maxArtifactBytes ?? 64 * 2 ** 30,
+  });
+  const limiter = new FailedAuthLimiter(deps.maxFailedAuthPerMinute ?? 20);
+
+  const table: RouteEntry[] = [];
+  app.decorate('routeTable', table);
+  app.addHook('onRoute', (route) => {
+    const access = route.config?.access;
+    if (!access) throw new Error(`route ${route.method} ${route.url} declares no access: every route must`);
+    for (const method of [route.method].flat()) table.push({ method, url: route.url, access });
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    const access = request.routeOptions.config.access;
+    if (!access) return reply.code(404).send({ error: 'NOT_FOUND', message: 'no such route' });
+    if ('public' in access) return;
+    if (limiter.blocked(request.ip)) {
+      return reply
+        .code(429)
+        .send({ error: 'TOO_MANY_FAILURES', message: 'too many failed authentications; wait a minute' });
+    }
+    const header = request.headers.authorization ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    const principal = token ? await authenticate(deps.database, token) : undefined;
+    if (!principal) {
+      limiter.fail(request.ip);
+      return reply.code(401).send({ error: 'UNAUTHENTICATED', message: 'a valid bearer token is required' });
+    }
+    const model = modelOf(request);
+    if (!can(principal, access.permission, model)) {
+      return reply
+        .code(403)
+        .send({ error: 'FORBIDDEN', message: `needs ${access.permission}${model ? ` on ${model}` : ''}` });
+    }
+    request.principal = principal;
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof RegistryError) {
+      const code = { NOT_FOUND: 404, CONFLICT: 409, INVALID: 400, FORBIDDEN: 403 }[error.code];
+      return reply.code(code).send({ error: error.code, message: error.message });
+    }
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) {
+      return reply.code(status).send({ error: 'BAD_REQUEST', message: (error as Error).message });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send({ error: 'INTERNAL', message: 'internal error' });
+  });
+
+  // Uploads arrive as a raw stream, hashed and bounded by the blob store as they are written.
+  app.addContentTypeParser(
+    'application/octet-stream',
+    { bodyLimit: Number.MAX_SAFE_INTEGER },
+    (_request, payload, done) => done(null, payload),
+  );
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'mlsecops registry', version: toolVersion },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  app.get('/healthz', { config: { access: { public: true } }, schema: { hide: true } }, async () => ({ ok: true }));
+  app.get('/openapi.json', { config: { access: { public: true } }, schema: { hide: true } }, async () => app.swagger());
+
+  app.get(
+    '/api/v1/models',
+    { config: { access: { permission: 'model:read' } }, schema: { response: { 200: z.array(modelSchema) } } },
+    async (request) =>
+      (await registry.listModels()).filter((model) => can(request.principal!, 'model:read', model.name)),
+  );
+
+  app.post(
+    '/api/v1/models',
+    {
+      config: { access: { permission: 'model:register' } },
+      schema: {
+        body: z.object({ name: z.string().max(200), description: z.string().max(4096).default('') }),
+        response: { 201: modelSchema, 400: errorSchema, 409: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const created = await registry.createModel(request.principal!, request.body.name, request.body.description);
+      return reply.code(201).send(created);
+    },
+  );
+
+  app.get(
+    '/api/v1/models/:name',
+    {
+      config: { access: { permission: 'model:read' } },
+      schema: { params: modelParams, response: { 200: modelSchema } },
+    },
+    async (request) => registry.getModel(request.params.name),
+  );
+
+  app.get(
+    '/api/v1/models/:name/versions',
+    {
+      config: { access: { permission: 'model:read' } },
+      schema: { params: modelParams, response: { 200: z.array(versionSchema) } },
+    },
+    async (request) => registry.listVersions(request.params.name),
+  );
+
+  app.post(
+    '/api/v1/models/:name/versions',
+    {
+      config: { access: { permission: 'model:register' } },
+      schema: { params: modelParams, response: { 201: versionSchema, 404: errorSchema, 415: errorSchema } },
+    },
+    async (request, reply) => {
+      if (request.headers['content-type'] !== 'application/octet-stream') {
+        return reply
+          .code(415)
+          .send({ error: 'UNSUPPORTED_MEDIA_TYPE', message: 'upload the artifact as application/octet-stream' });
+      }
+      const version = await registry.uploadVersion(request.principal!, request.params.name, request.body as Readable);
+      return reply.code(201).send(version);
+    },
+  );
+
+  app.get(
+    '/api/v1/models/:name/versions/:number/artifact',
+    { config: { access: { permission: 'model:read' } }, schema: { params: versionParams } },
+    async (request, reply) => {
+      const { name, number } = request.params;
+      const privileged = can(request.principal!, 'artifact:read-quarantined', name);
+      const { version, stream } = await registry.artifact(name, number, privileged);
+      return reply
+        .header('content-type', 'application/octet-stream')
+        .header('x-content-sha256', version.digest ?? '')
+        .send(stream);
+    },
+  );
+
+  return app;
+}
+
+/** The model a request is about: the `:name` route parameter, when the route has one. */
+function modelOf(request: FastifyRequest): string | undefined {
+  const params = request.params as { name?: unknown } | undefined;
+  return typeof params?.name === 'string' ? params.name : undefined;
+}

@@ -1,0 +1,2 @@
+export type { Access, AppDeps } from './app.js';
+export { createApp } from './app.js';
