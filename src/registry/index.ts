@@ -2,3 +2,5 @@ export type { IssuedToken, Permission, Principal, Role } from './access.js';
 export { authenticate, bootstrapAdmin, can, createPrincipal, issueToken, permissions, roles } from './access.js';
 export type { ModelSummary, RegistryOptions, VersionSummary } from './models.js';
 export { MODEL_NAME, ModelRegistry, RegistryError } from './models.js';
+export type { AliasMove, GateCheck, GatePolicy, GateResult } from './promotion.js';
+export { ALIAS_NAME, defaultGatePolicy, Promotions } from './promotion.js';

@@ -86,6 +86,26 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0002_approvals_and_gates': {
+      async up(db: Db) {
+        await idColumn(db.schema.createTable('approvals'))
+          .addColumn('version_id', 'integer', (column) => column.notNull().references('model_versions.id'))
+          .addColumn('principal_id', 'integer', (column) => column.notNull().references('principals.id'))
+          .addColumn('decision', 'text', (column) => column.notNull())
+          .addColumn('comment', 'text', (column) => column.notNull())
+          .addColumn('decided_at', 'text', (column) => column.notNull())
+          .addUniqueConstraint('approvals_once', ['version_id', 'principal_id'])
+          .execute();
+        await idColumn(db.schema.createTable('gate_results'))
+          .addColumn('version_id', 'integer', (column) => column.notNull().references('model_versions.id'))
+          .addColumn('alias', 'text', (column) => column.notNull())
+          .addColumn('passed', 'integer', (column) => column.notNull())
+          .addColumn('checks', 'text', (column) => column.notNull())
+          .addColumn('decided_at', 'text', (column) => column.notNull())
+          .addColumn('requested_by', 'integer', (column) => column.notNull().references('principals.id'))
+          .execute();
+      },
+    },
   };
 }
 

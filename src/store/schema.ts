@@ -13,6 +13,30 @@ export interface RegistrySchema {
   aliases: AliasTable;
   alias_history: AliasHistoryTable;
   audit_entries: AuditEntryTable;
+  approvals: ApprovalTable;
+  gate_results: GateResultTable;
+}
+
+/** One person's decision on one version: approve or reject, once each. */
+export interface ApprovalTable {
+  id: Generated<number>;
+  version_id: number;
+  principal_id: number;
+  decision: 'approve' | 'reject';
+  comment: string;
+  decided_at: string;
+}
+
+/** Every promotion attempt's gate verdict, kept as evidence on the version. */
+export interface GateResultTable {
+  id: Generated<number>;
+  version_id: number;
+  alias: string;
+  passed: number;
+  /** JSON list of { check, passed, detail }. */
+  checks: string;
+  decided_at: string;
+  requested_by: number;
 }
 
 /** A user or a service account. */
