@@ -4,6 +4,7 @@ import { BundleError, ModelPathError } from '../integrity/index.js';
 import { PathError } from '../scan/index.js';
 import { toolVersion } from '../version.js';
 import { registerAttest, registerVerifyAttestation } from './commands/attest.js';
+import { registerAudit } from './commands/audit.js';
 import { registerBom } from './commands/bom.js';
 import { registerData } from './commands/data-scan.js';
 import { registerDigest } from './commands/digest.js';
@@ -36,6 +37,7 @@ export function buildProgram(io: Io): Command {
   registerVerifyAttestation(program, io);
   registerBom(program, io);
   registerServe(program, io);
+  registerAudit(program, io);
   return program;
 }
 

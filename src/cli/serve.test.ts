@@ -1,8 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import Sqlite from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cli } from './test-support.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const dataDir = mkdtempSync(join(tmpdir(), 'mlsecops-serve-'));
@@ -62,6 +64,27 @@ describe('mlsecops serve', () => {
     await new Promise((done) => setTimeout(done, 200));
     expect(first.logs()).toMatch(/"url":"\/api\/v1\/models"/);
     expect(first.logs()).not.toContain(token);
+    // The audit log: export it, verify it with the key the server wrote at first start, then edit
+    // the database directly and see the same checkpoint reject the edited log.
+    const env = { MLSECOPS_TOKEN: token };
+    const exportFile = join(dataDir, 'audit.json');
+    const publicKey = join(dataDir, 'audit-ed25519.pub.pem');
+    const exported = await cli(['audit', 'export', '--server', first.address, '--out', exportFile], env);
+    expect(exported.code, exported.stderr).toBe(0);
+    const verified = await cli(['audit', 'verify', '--export', exportFile, '--public-key', publicKey]);
+    expect(verified.stdout, verified.stderr).toMatch(/verified: \d+ audit entries/);
+    const before = JSON.parse(readFileSync(exportFile, 'utf8'));
+    const db = new Sqlite(join(dataDir, 'registry.db'));
+    db.prepare("update audit_entries set body = replace(body, 'kept', 'kepT') where kind = 'model.created'").run();
+    db.close();
+    const edited = join(dataDir, 'audit-edited.json');
+    expect((await cli(['audit', 'export', '--server', first.address, '--out', edited], env)).code).toBe(0);
+    const tampered = { ...JSON.parse(readFileSync(edited, 'utf8')), checkpoint: before.checkpoint };
+    writeFileSync(edited, JSON.stringify(tampered));
+    const rejected = await cli(['audit', 'verify', '--export', edited, '--public-key', publicKey]);
+    expect(rejected.code).toBe(1);
+    expect(rejected.stdout).toMatch(/NOT VERIFIED/);
+
     first.child.kill('SIGKILL'); // no clean shutdown: the data must survive a crash
     await new Promise((done) => first.child.once('exit', done));
 

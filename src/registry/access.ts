@@ -27,6 +27,8 @@ export interface Principal {
   readonly id: number;
   readonly name: string;
   readonly kind: 'user' | 'service';
+  /** The token the request came with (absent for principals not authenticated by token). */
+  readonly tokenId?: number;
   /** Role bindings: scope `*` (every model) or a model name. */
   readonly bindings: readonly { readonly scope: string; readonly role: Role }[];
 }
@@ -106,7 +108,7 @@ export async function authenticate(database: Database, token: string): Promise<P
     .select(['scope', 'role'])
     .where('principal_id', '=', row.id)
     .execute();
-  return { id: row.id, name: row.name, kind: row.kind, bindings };
+  return { id: row.id, name: row.name, kind: row.kind, tokenId: row.tokenId, bindings };
 }
 
 export async function createPrincipal(
@@ -141,4 +143,13 @@ export async function bootstrapAdmin(database: Database): Promise<IssuedToken | 
   if (existing) return undefined;
   const id = await createPrincipal(database, 'admin', 'user', [{ scope: '*', role: 'admin' }]);
   return issueToken(database, id);
+}
+
+/** Who did something, as the audit log records it: principal and the token used. */
+export function actorOf(principal: Principal): { id: number; name: string; token?: number } {
+  return {
+    id: principal.id,
+    name: principal.name,
+    ...(principal.tokenId === undefined ? {} : { token: principal.tokenId }),
+  };
 }

@@ -1,5 +1,16 @@
 export type { IssuedToken, Permission, Principal, Role } from './access.js';
-export { authenticate, bootstrapAdmin, can, createPrincipal, issueToken, permissions, roles } from './access.js';
+export {
+  actorOf,
+  authenticate,
+  bootstrapAdmin,
+  can,
+  createPrincipal,
+  issueToken,
+  permissions,
+  roles,
+} from './access.js';
+export type { AuditEvent } from './audit-trail.js';
+export { AuditTrail, canonicalJson } from './audit-trail.js';
 export type { ModelSummary, RegistryOptions, VersionSummary } from './models.js';
 export { MODEL_NAME, ModelRegistry, RegistryError } from './models.js';
 export type { AliasMove, GateCheck, GatePolicy, GateResult } from './promotion.js';

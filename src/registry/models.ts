@@ -2,7 +2,8 @@ import type { Readable } from 'node:stream';
 import { atLeast, maxSeverity, type Severity } from '../contracts/index.js';
 import { scanPaths } from '../scan/index.js';
 import type { BlobStore, Database } from '../store/index.js';
-import type { Principal } from './access.js';
+import { actorOf, type Principal } from './access.js';
+import type { AuditTrail } from './audit-trail.js';
 
 /** Model names are plain identifiers: no path separators, dots-only names, encodings or control characters. */
 export const MODEL_NAME = /^[a-z0-9][a-z0-9_-]{0,63}(?:\.[a-z0-9_-]{1,63}){0,3}$/;
@@ -45,16 +46,20 @@ export class ModelRegistry {
     private readonly database: Database,
     private readonly blobs: BlobStore,
     private readonly options: RegistryOptions,
+    private readonly audit: AuditTrail,
   ) {}
 
   async createModel(principal: Principal, name: string, description: string): Promise<ModelSummary> {
     if (!MODEL_NAME.test(name)) throw new RegistryError('INVALID', `invalid model name ${JSON.stringify(name)}`);
     const createdAt = new Date().toISOString();
     try {
-      await this.database.db
-        .insertInto('models')
-        .values({ name, description: description.slice(0, 4096), created_at: createdAt, created_by: principal.id })
-        .execute();
+      await this.database.db.transaction().execute(async (tx) => {
+        await tx
+          .insertInto('models')
+          .values({ name, description: description.slice(0, 4096), created_at: createdAt, created_by: principal.id })
+          .execute();
+        await this.audit.append(tx, { kind: 'model.created', actor: actorOf(principal), details: { model: name } });
+      });
     } catch (error) {
       if (await this.findModel(name)) throw new RegistryError('CONFLICT', `model ${name} exists`);
       throw error;
@@ -117,6 +122,11 @@ export class ModelRegistry {
             })
             .returning('id')
             .executeTakeFirstOrThrow();
+          await this.audit.append(tx, {
+            kind: 'version.uploaded',
+            actor: actorOf(principal),
+            details: { model: name, version: next, digest: blob.digest, size: blob.size },
+          });
           return { number: next, versionId: id };
         }));
       } catch (error) {
@@ -133,11 +143,18 @@ export class ModelRegistry {
       ...(highest ? { worst: highest } : {}),
       rules: [...new Set(report.findings.map((finding) => finding.ruleId))],
     };
-    await this.database.db
-      .updateTable('model_versions')
-      .set({ status, metadata: JSON.stringify({ scan }) })
-      .where('id', '=', versionId)
-      .execute();
+    await this.database.db.transaction().execute(async (tx) => {
+      await tx
+        .updateTable('model_versions')
+        .set({ status, metadata: JSON.stringify({ scan }) })
+        .where('id', '=', versionId)
+        .execute();
+      await this.audit.append(tx, {
+        kind: 'version.scanned',
+        actor: null,
+        details: { model: name, version: number, status, scan },
+      });
+    });
     return { number, status, digest: blob.digest, size: blob.size, createdAt, scan };
   }
 

@@ -1,5 +1,6 @@
 import type { Database } from '../store/index.js';
-import type { Principal } from './access.js';
+import { actorOf, type Principal } from './access.js';
+import type { AuditTrail } from './audit-trail.js';
 import { RegistryError } from './models.js';
 
 /** Alias names: the built-in `staging` and `production`, or custom ones of the same shape. */
@@ -35,6 +36,7 @@ export interface AliasMove {
 export class Promotions {
   constructor(
     private readonly database: Database,
+    private readonly audit: AuditTrail,
     private readonly policy: GatePolicy = defaultGatePolicy,
   ) {}
 
@@ -63,16 +65,23 @@ export class Promotions {
       throw new RegistryError('FORBIDDEN', 'the uploader of a version cannot approve or reject it');
     }
     try {
-      await this.database.db
-        .insertInto('approvals')
-        .values({
-          version_id: version.id,
-          principal_id: principal.id,
-          decision,
-          comment: comment.slice(0, 2000),
-          decided_at: new Date().toISOString(),
-        })
-        .execute();
+      await this.database.db.transaction().execute(async (tx) => {
+        await tx
+          .insertInto('approvals')
+          .values({
+            version_id: version.id,
+            principal_id: principal.id,
+            decision,
+            comment: comment.slice(0, 2000),
+            decided_at: new Date().toISOString(),
+          })
+          .execute();
+        await this.audit.append(tx, {
+          kind: 'approval.recorded',
+          actor: actorOf(principal),
+          details: { model, version: number, decision },
+        });
+      });
     } catch {
       throw new RegistryError('CONFLICT', `${principal.name} has already decided on version ${number} of ${model}`);
     }
@@ -120,17 +129,24 @@ export class Promotions {
     const version = await this.version(model, number);
     const gate = await this.gate(model, number, alias);
     const now = new Date().toISOString();
-    await this.database.db
-      .insertInto('gate_results')
-      .values({
-        version_id: version.id,
-        alias,
-        passed: gate.passed ? 1 : 0,
-        checks: JSON.stringify(gate.checks),
-        decided_at: now,
-        requested_by: principal.id,
-      })
-      .execute();
+    await this.database.db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('gate_results')
+        .values({
+          version_id: version.id,
+          alias,
+          passed: gate.passed ? 1 : 0,
+          checks: JSON.stringify(gate.checks),
+          decided_at: now,
+          requested_by: principal.id,
+        })
+        .execute();
+      await this.audit.append(tx, {
+        kind: 'gate.evaluated',
+        actor: actorOf(principal),
+        details: { model, version: number, alias, passed: gate.passed, checks: gate.checks },
+      });
+    });
     if (!gate.passed) {
       const failed = gate.checks.filter((check) => !check.passed).map((check) => `${check.check}: ${check.detail}`);
       throw new RegistryError('FORBIDDEN', `promotion gate failed: ${failed.join('; ')}`);
@@ -180,6 +196,11 @@ export class Promotions {
           moved_by: principal.id,
         })
         .execute();
+      await this.audit.append(tx, {
+        kind: 'alias.moved',
+        actor: actorOf(principal),
+        details: { model, alias, version: number, previous, at: now },
+      });
       return { alias, version: number, previous, gate };
     });
   }

@@ -1,3 +1,4 @@
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -10,6 +11,7 @@ import {
 import { z } from 'zod';
 import {
   ALIAS_NAME,
+  AuditTrail,
   authenticate,
   can,
   type GatePolicy,
@@ -31,6 +33,10 @@ export interface AppDeps {
   readonly logger?: boolean | { level: string };
   readonly failOn?: 'critical' | 'high' | 'medium' | 'low' | 'info';
   readonly maxArtifactBytes?: number;
+  /** Ed25519 key that signs audit checkpoints; keep it (the CLI's serve stores one in the data folder). */
+  readonly auditKey?: KeyObject;
+  /** The audit log's origin line and note key name (default `mlsecops-registry`). */
+  readonly auditOrigin?: string;
   /** What promotions must show (approvals per alias); default: one approval for production. */
   readonly gatePolicy?: GatePolicy;
   /** Failed authentications allowed per client address per minute before 429. */
@@ -90,11 +96,18 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  const registry = new ModelRegistry(deps.database, deps.blobs, {
-    failOn: deps.failOn ?? 'high',
-    maxArtifactBytes: deps.maxArtifactBytes ?? 64 * 2 ** 30,
+  const audit = new AuditTrail(deps.database, {
+    origin: deps.auditOrigin ?? 'mlsecops-registry',
+    name: deps.auditOrigin ?? 'mlsecops-registry',
+    privateKey: deps.auditKey ?? generateKeyPairSync('ed25519').privateKey,
   });
-  const promotions = new Promotions(deps.database, deps.gatePolicy);
+  const registry = new ModelRegistry(
+    deps.database,
+    deps.blobs,
+    { failOn: deps.failOn ?? 'high', maxArtifactBytes: deps.maxArtifactBytes ?? 64 * 2 ** 30 },
+    audit,
+  );
+  const promotions = new Promotions(deps.database, audit, deps.gatePolicy);
   const limiter = new FailedAuthLimiter(deps.maxFailedAuthPerMinute ?? 20);
 
   const table: RouteEntry[] = [];
@@ -135,6 +148,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
       const code = { NOT_FOUND: 404, CONFLICT: 409, INVALID: 400, FORBIDDEN: 403 }[error.code];
       return reply.code(code).send({ error: error.code, message: error.message });
     }
+    if (error instanceof RangeError) return reply.code(400).send({ error: 'BAD_REQUEST', message: error.message });
     const status = (error as { statusCode?: number }).statusCode;
     if (status && status >= 400 && status < 500) {
       return reply.code(status).send({ error: 'BAD_REQUEST', message: (error as Error).message });
@@ -315,6 +329,63 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
         ? { moves, at: { time, version: await promotions.aliasAt(name, alias, new Date(time).toISOString()) } }
         : { moves };
     },
+  );
+
+  const b64 = (hashes: readonly Buffer[]) => hashes.map((hash) => hash.toString('base64'));
+  const readAll = { access: { permission: 'model:read' as const } };
+
+  app.get('/api/v1/audit/checkpoint', { config: readAll }, async (_request, reply) =>
+    reply.header('content-type', 'text/plain; charset=utf-8').send(await audit.checkpoint()),
+  );
+  app.get(
+    '/api/v1/audit/key',
+    {
+      config: readAll,
+      schema: { response: { 200: z.object({ name: z.string(), origin: z.string(), pem: z.string() }) } },
+    },
+    async () => audit.publicKey(),
+  );
+  app.get(
+    '/api/v1/audit/entries',
+    {
+      config: readAll,
+      schema: {
+        querystring: z.object({
+          from: z.coerce.number().int().min(0).default(0),
+          limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+        }),
+        response: { 200: z.object({ from: z.number(), entries: z.array(z.string()) }) },
+      },
+    },
+    async (request) => ({
+      from: request.query.from,
+      entries: await audit.entries(request.query.from, request.query.limit),
+    }),
+  );
+  app.get(
+    '/api/v1/audit/proof/inclusion',
+    {
+      config: readAll,
+      schema: {
+        querystring: z.object({
+          index: z.coerce.number().int().min(0),
+          size: z.coerce.number().int().min(1).optional(),
+        }),
+        response: { 200: z.object({ hashes: z.array(z.string()) }) },
+      },
+    },
+    async (request) => ({ hashes: b64(await audit.inclusion(request.query.index, request.query.size)) }),
+  );
+  app.get(
+    '/api/v1/audit/proof/consistency',
+    {
+      config: readAll,
+      schema: {
+        querystring: z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1).optional() }),
+        response: { 200: z.object({ hashes: z.array(z.string()) }) },
+      },
+    },
+    async (request) => ({ hashes: b64(await audit.consistency(request.query.from, request.query.to)) }),
   );
 
   return app;

@@ -106,6 +106,18 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0003_audit_head': {
+      async up(db: Db) {
+        // One row counting the audit log's entries: appenders take the next number by incrementing
+        // it inside their transaction, which serializes them on every database.
+        await db.schema
+          .createTable('audit_head')
+          .addColumn('id', 'integer', (column) => column.primaryKey())
+          .addColumn('size', 'integer', (column) => column.notNull())
+          .execute();
+        await db.insertInto('audit_head').values({ id: 1, size: 0 }).execute();
+      },
+    },
   };
 }
 

@@ -15,6 +15,13 @@ export interface RegistrySchema {
   audit_entries: AuditEntryTable;
   approvals: ApprovalTable;
   gate_results: GateResultTable;
+  audit_head: AuditHeadTable;
+}
+
+/** The audit log's size, in one row (`id` 1). */
+export interface AuditHeadTable {
+  id: number;
+  size: number;
 }
 
 /** One person's decision on one version: approve or reject, once each. */

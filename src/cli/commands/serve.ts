@@ -1,3 +1,5 @@
+import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { bootstrapAdmin } from '../../registry/index.js';
@@ -26,7 +28,8 @@ export function registerServe(program: Command, io: Io): void {
           `First start: created the admin account. Its token is shown once, now; store it safely:\n\n  ${admin.token}\n\n`,
         );
       }
-      const app = await createApp({ database, blobs, logger: { level: 'info' } });
+      const auditKey = await loadOrCreateAuditKey(flags.dataDir, io);
+      const app = await createApp({ database, blobs, auditKey, logger: { level: 'info' } });
       const address = await app.listen({ host: flags.host, port });
       io.stderr.write(`mlsecops registry listening on ${address} (OpenAPI at ${address}/openapi.json)\n`);
       const stop = async () => {
@@ -37,4 +40,21 @@ export function registerServe(program: Command, io: Io): void {
       process.once('SIGTERM', stop);
       await new Promise<void>((resolve) => app.server.once('close', () => resolve()));
     });
+}
+
+/**
+ * The Ed25519 key that signs audit checkpoints, kept in the data folder (0600) so checkpoints from
+ * before a restart still verify; its public half is written beside it for auditors to copy.
+ */
+async function loadOrCreateAuditKey(dataDir: string, io: Io): Promise<KeyObject> {
+  const path = join(dataDir, 'audit-ed25519.pem');
+  const existing = await readFile(path, 'utf8').catch(() => undefined);
+  if (existing) return createPrivateKey(existing);
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  await writeFile(path, privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, { mode: 0o600, flag: 'wx' });
+  await writeFile(join(dataDir, 'audit-ed25519.pub.pem'), publicKey.export({ type: 'spki', format: 'pem' }) as string);
+  io.stderr.write(
+    `Audit checkpoints are signed with ${path}; give auditors ${join(dataDir, 'audit-ed25519.pub.pem')}.\n`,
+  );
+  return privateKey;
 }
