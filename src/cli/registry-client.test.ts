@@ -1,0 +1,82 @@
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bootstrapAdmin, createPrincipal, issueToken } from '../registry/index.js';
+import { createApp } from '../server/index.js';
+import { type Database, LocalBlobStore, openDatabase } from '../store/index.js';
+import { cli } from './test-support.js';
+
+const examples = resolve(import.meta.dirname, '../../examples/models');
+const scratch = mkdtempSync(join(tmpdir(), 'mlsecops-client-'));
+let app: FastifyInstance;
+let database: Database;
+let blobs: LocalBlobStore;
+let server: string;
+const env: Record<string, string> = {};
+
+beforeAll(async () => {
+  database = await openDatabase({ url: ':memory:' });
+  blobs = await LocalBlobStore.create(join(scratch, 'blobs'));
+  env.ADMIN = (await bootstrapAdmin(database))!.token;
+  env.CI_TOKEN = (
+    await issueToken(database, await createPrincipal(database, 'ci', 'service', [{ scope: '*', role: 'publisher' }]))
+  ).token;
+  env.REVIEWER = (
+    await issueToken(database, await createPrincipal(database, 'reviewer', 'user', [{ scope: '*', role: 'approver' }]))
+  ).token;
+  app = await createApp({ database, blobs });
+  server = await app.listen({ host: '127.0.0.1', port: 0 });
+});
+afterAll(async () => {
+  await app.close();
+  await database.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+const run = (args: string[], token: string) => cli([...args, '--server', server, '--token-env', token], env);
+
+describe('push, pull, versions, approve, promote over HTTP', () => {
+  it('pushes, scans, approves, promotes and pulls by alias with the digest verified', async () => {
+    const clean = await run(['push', 'ranker', join(examples, 'encoder.safetensors'), '--create'], 'CI_TOKEN');
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(clean.stdout).toMatch(/ranker version 1: available/);
+    const evil = await run(['push', 'ranker', join(examples, 'backdoored-classifier.pkl')], 'CI_TOKEN');
+    expect(evil.code).toBe(1);
+    expect(evil.stdout).toMatch(/version 2: rejected .*worst critical/);
+
+    expect((await run(['approve', 'ranker', '1'], 'CI_TOKEN')).code).toBe(2); // publishers cannot approve
+    expect((await run(['approve', 'ranker', '1'], 'REVIEWER')).code).toBe(0);
+    const promoted = await run(['promote', 'ranker', '1', 'production', '--from', 'none'], 'ADMIN');
+    expect(promoted.stdout, promoted.stderr).toMatch(/ranker@production: nothing → 1/);
+    expect((await run(['promote', 'ranker', '2', 'production'], 'ADMIN')).stderr).toMatch(/gate failed/);
+
+    const out = join(scratch, 'pulled.safetensors');
+    const pulled = await run(['pull', 'ranker', 'production', '--out', out], 'CI_TOKEN');
+    expect(pulled.code, pulled.stderr).toBe(0);
+    expect(readFileSync(out).equals(readFileSync(join(examples, 'encoder.safetensors')))).toBe(true);
+    expect((await run(['pull', 'ranker', '2', '--out', join(scratch, 'evil.pkl')], 'CI_TOKEN')).code).toBe(2);
+    expect(existsSync(join(scratch, 'evil.pkl'))).toBe(false);
+
+    const listed = await run(['versions', 'ranker', '--json'], 'CI_TOKEN');
+    expect(JSON.parse(listed.stdout).map((v: { status: string }) => v.status)).toEqual(['available', 'rejected']);
+  });
+
+  it('pull refuses bytes that do not match the registered digest and writes nothing', async () => {
+    const versions = JSON.parse((await run(['versions', 'ranker', '--json'], 'CI_TOKEN')).stdout);
+    const path = await blobs.localPath(versions[0].digest);
+    chmodSync(path, 0o600);
+    writeFileSync(path, 'swapped on disk');
+    const out = join(scratch, 'swapped.bin');
+    const pulled = await run(['pull', 'ranker', '1', '--out', out], 'CI_TOKEN');
+    expect(pulled.code).toBe(2);
+    expect(pulled.stderr).toMatch(/not written/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('needs a server and a token', async () => {
+    expect((await cli(['versions', 'ranker'], {})).code).toBe(2);
+    expect((await cli(['versions', 'ranker', '--server', server], {})).stderr).toMatch(/401/);
+  });
+});
