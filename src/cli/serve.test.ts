@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Sqlite from 'better-sqlite3';
@@ -15,10 +16,10 @@ afterAll(() => {
 });
 
 /** Starts `mlsecops serve` on a free port; resolves with its address and what it printed. */
-function serve(): Promise<{ child: ChildProcess; address: string; stderr: string; logs: () => string }> {
+function serve(dir = dataDir): Promise<{ child: ChildProcess; address: string; stderr: string; logs: () => string }> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/bin.ts', 'serve', '--port', '0', '--data-dir', dataDir],
+    ['--import', 'tsx', 'src/cli/bin.ts', 'serve', '--port', '0', '--data-dir', dir],
     {
       cwd: root,
       env: { ...process.env, MLSECOPS_DATABASE_URL: '' },
@@ -93,5 +94,39 @@ describe('mlsecops serve', () => {
     const models = await fetch(`${second.address}/api/v1/models`, { headers });
     expect(await models.json()).toEqual([expect.objectContaining({ name: 'kept' })]);
     second.child.kill('SIGTERM');
+  }, 60_000);
+
+  it('a server killed in the middle of an upload comes back with no half-visible version and no leftovers', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlsecops-crash-'));
+    try {
+      const first = await serve(dir);
+      const token = /\n {2}(mls_[A-Za-z0-9_-]{43})\n/.exec(first.stderr)?.[1] as string;
+      const headers = { authorization: `Bearer ${token}` };
+      await fetch(`${first.address}/api/v1/models`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'crashy' }),
+      });
+      // Send half an upload, then kill the server while it waits for the rest.
+      const url = new URL(`${first.address}/api/v1/models/crashy/versions`);
+      const request = httpRequest(url, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/octet-stream', 'content-length': String(2 << 20) },
+      });
+      request.on('error', () => {});
+      request.write(Buffer.alloc(1 << 20, 7));
+      await new Promise((done) => setTimeout(done, 500));
+      expect(readdirSync(join(dir, 'blobs', 'incoming')).length).toBe(1);
+      first.child.kill('SIGKILL');
+      await new Promise((done) => first.child.once('exit', done));
+
+      const second = await serve(dir);
+      const versions = await fetch(`${second.address}/api/v1/models/crashy/versions`, { headers });
+      expect(await versions.json()).toEqual([]);
+      expect(readdirSync(join(dir, 'blobs', 'incoming'))).toEqual([]);
+      second.child.kill('SIGTERM');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });
