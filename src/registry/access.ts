@@ -1,5 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Database } from '../store/index.js';
+import type { AuditTrail } from './audit-trail.js';
+import { RegistryError } from './errors.js';
 
 /** What a request may do. Register, promote and delete are separate: a CI publisher cannot delete. */
 export const permissions = [
@@ -152,4 +154,91 @@ export function actorOf(principal: Principal): { id: number; name: string; token
     name: principal.name,
     ...(principal.tokenId === undefined ? {} : { token: principal.tokenId }),
   };
+}
+
+/** Principals and tokens as the admin API manages them, every change on the audit trail. */
+export class AccessAdmin {
+  constructor(
+    private readonly database: Database,
+    private readonly audit: AuditTrail,
+  ) {}
+
+  async createPrincipal(
+    admin: Principal,
+    name: string,
+    kind: 'user' | 'service',
+    bindings: readonly { scope: string; role: Role }[],
+  ): Promise<number> {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/.test(name))
+      throw new RegistryError('INVALID', `invalid principal name ${JSON.stringify(name)}`);
+    try {
+      return await this.database.db.transaction().execute(async (tx) => {
+        const { id } = await tx
+          .insertInto('principals')
+          .values({ name, kind, created_at: new Date().toISOString() })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        for (const binding of bindings) {
+          await tx
+            .insertInto('role_bindings')
+            .values({ principal_id: id, scope: binding.scope, role: binding.role })
+            .execute();
+        }
+        await this.audit.append(tx, {
+          kind: 'principal.created',
+          actor: actorOf(admin),
+          details: { principal: name, principalKind: kind, bindings },
+        });
+        return id;
+      });
+    } catch (error) {
+      if (error instanceof RegistryError) throw error;
+      throw new RegistryError('CONFLICT', `principal ${name} exists`);
+    }
+  }
+
+  async issueToken(admin: Principal, principalId: number, ttlDays?: number): Promise<IssuedToken> {
+    const exists = await this.database.db
+      .selectFrom('principals')
+      .select('name')
+      .where('id', '=', principalId)
+      .executeTakeFirst();
+    if (!exists) throw new RegistryError('NOT_FOUND', `no principal ${principalId}`);
+    const issued = await issueToken(this.database, principalId, ttlDays);
+    await this.audit.append(this.database.db, {
+      kind: 'token.issued',
+      actor: actorOf(admin),
+      details: { principal: exists.name, token: issued.id, prefix: issued.prefix, expiresAt: issued.expiresAt },
+    });
+    return issued;
+  }
+
+  async revokeToken(admin: Principal, tokenId: number): Promise<void> {
+    await this.database.db.transaction().execute(async (tx) => {
+      const result = await tx
+        .updateTable('tokens')
+        .set({ revoked_at: new Date().toISOString() })
+        .where('id', '=', tokenId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) throw new RegistryError('NOT_FOUND', `no active token ${tokenId}`);
+      await this.audit.append(tx, { kind: 'token.revoked', actor: actorOf(admin), details: { token: tokenId } });
+    });
+  }
+
+  async list(): Promise<{ id: number; name: string; kind: string; bindings: { scope: string; role: string }[] }[]> {
+    const principals = await this.database.db
+      .selectFrom('principals')
+      .select(['id', 'name', 'kind'])
+      .orderBy('id')
+      .execute();
+    const bindings = await this.database.db
+      .selectFrom('role_bindings')
+      .select(['principal_id', 'scope', 'role'])
+      .execute();
+    return principals.map((p) => ({
+      ...p,
+      bindings: bindings.filter((b) => b.principal_id === p.id).map((b) => ({ scope: b.scope, role: b.role })),
+    }));
+  }
 }

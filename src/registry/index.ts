@@ -1,5 +1,6 @@
 export type { IssuedToken, Permission, Principal, Role } from './access.js';
 export {
+  AccessAdmin,
   actorOf,
   authenticate,
   bootstrapAdmin,
@@ -11,7 +12,8 @@ export {
 } from './access.js';
 export type { AuditEvent } from './audit-trail.js';
 export { AuditTrail, canonicalJson } from './audit-trail.js';
+export { RegistryError } from './errors.js';
 export type { ModelSummary, RegistryOptions, VersionSummary } from './models.js';
-export { MODEL_NAME, ModelRegistry, RegistryError } from './models.js';
+export { MODEL_NAME, ModelRegistry } from './models.js';
 export type { AliasMove, GateCheck, GatePolicy, GateResult } from './promotion.js';
 export { ALIAS_NAME, defaultGatePolicy, Promotions } from './promotion.js';

@@ -4,19 +4,10 @@ import { scanPaths } from '../scan/index.js';
 import type { BlobStore, Database } from '../store/index.js';
 import { actorOf, type Principal } from './access.js';
 import type { AuditTrail } from './audit-trail.js';
+import { RegistryError } from './errors.js';
 
 /** Model names are plain identifiers: no path separators, dots-only names, encodings or control characters. */
 export const MODEL_NAME = /^[a-z0-9][a-z0-9_-]{0,63}(?:\.[a-z0-9_-]{1,63}){0,3}$/;
-
-export class RegistryError extends Error {
-  constructor(
-    readonly code: 'NOT_FOUND' | 'CONFLICT' | 'INVALID' | 'FORBIDDEN',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'RegistryError';
-  }
-}
 
 export interface RegistryOptions {
   /** Findings at or above this severity reject an upload. */

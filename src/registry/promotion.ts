@@ -1,7 +1,7 @@
 import type { Database } from '../store/index.js';
 import { actorOf, type Principal } from './access.js';
 import type { AuditTrail } from './audit-trail.js';
-import { RegistryError } from './models.js';
+import { RegistryError } from './errors.js';
 
 /** Alias names: the built-in `staging` and `production`, or custom ones of the same shape. */
 export const ALIAS_NAME = /^[a-z][a-z0-9_-]{0,62}$/;

@@ -392,3 +392,70 @@ describe.each(testDatabases)('audit trail on $name', ({ name, open }) => {
     await database.close();
   });
 });
+
+describe.each(testDatabases)('accounts and tokens on $name', ({ name, open }) => {
+  it('admins create service accounts and tokens, revoke them, and every change is audited', async () => {
+    const database = await open();
+    const app = await createApp({ database, blobs: await LocalBlobStore.create(join(scratch, `accounts-${name}`)) });
+    const admin = { authorization: `Bearer ${(await bootstrapAdmin(database))!.token}` };
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/v1/principals',
+      headers: admin,
+      payload: { name: 'ci-bot', kind: 'service', bindings: [{ scope: 'ranker', role: 'publisher' }] },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id;
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/api/v1/principals',
+          headers: admin,
+          payload: { name: 'ci-bot', kind: 'service' },
+        })
+      ).statusCode,
+    ).toBe(409);
+    const issued = (
+      await app.inject({
+        method: 'POST',
+        url: `/api/v1/principals/${id}/tokens`,
+        headers: admin,
+        payload: { ttlDays: 30 },
+      })
+    ).json();
+    expect(issued.token).toMatch(/^mls_/);
+    expect(Date.parse(issued.expiresAt)).toBeGreaterThan(Date.now() + 29 * 86_400_000);
+    const bot = { authorization: `Bearer ${issued.token}` };
+    expect((await app.inject({ method: 'GET', url: '/api/v1/principals', headers: bot })).statusCode).toBe(403);
+    const stored = await database.db
+      .selectFrom('tokens')
+      .select('hash')
+      .where('id', '=', issued.id)
+      .executeTakeFirstOrThrow();
+    expect(stored.hash).not.toContain(issued.token.slice(4));
+    expect(
+      (await app.inject({ method: 'DELETE', url: `/api/v1/tokens/${issued.id}`, headers: admin })).statusCode,
+    ).toBe(204);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/models/ranker/versions', headers: bot })).statusCode).toBe(
+      401,
+    );
+    expect(
+      (await app.inject({ method: 'DELETE', url: `/api/v1/tokens/${issued.id}`, headers: admin })).statusCode,
+    ).toBe(404);
+    const kinds = (await app.inject({ method: 'GET', url: '/api/v1/audit/entries', headers: admin }))
+      .json()
+      .entries.map((e: string) => JSON.parse(e).kind);
+    expect(kinds).toEqual(['principal.created', 'token.issued', 'token.revoked']);
+    await database.db
+      .updateTable('tokens')
+      .set({ revoked_at: null, expires_at: '2000-01-01T00:00:00.000Z' })
+      .where('id', '=', issued.id)
+      .execute();
+    expect((await app.inject({ method: 'GET', url: '/api/v1/models/ranker/versions', headers: bot })).statusCode).toBe(
+      401,
+    );
+    await app.close();
+    await database.close();
+  });
+});
