@@ -64,6 +64,16 @@ export class AuditTrail {
     return seq;
   }
 
+  /** How many entries the log holds. */
+  async size(): Promise<number> {
+    const head = await this.database.db
+      .selectFrom('audit_head')
+      .select('size')
+      .where('id', '=', 1)
+      .executeTakeFirstOrThrow();
+    return Number(head.size);
+  }
+
   /** Entries `[from, from + limit)` exactly as stored. */
   async entries(from = 0, limit = 1000): Promise<string[]> {
     const rows = await this.database.db

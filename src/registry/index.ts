@@ -12,8 +12,11 @@ export {
 } from './access.js';
 export type { AuditEvent } from './audit-trail.js';
 export { AuditTrail, canonicalJson } from './audit-trail.js';
+export { DestinationPolicy } from './destinations.js';
 export { RegistryError } from './errors.js';
 export type { ModelSummary, RegistryOptions, VersionSummary } from './models.js';
 export { MODEL_NAME, ModelRegistry } from './models.js';
 export type { AliasMove, GateCheck, GatePolicy, GateResult } from './promotion.js';
 export { ALIAS_NAME, defaultGatePolicy, Promotions } from './promotion.js';
+export type { Delivery, DeliveryOptions, WebhookConfig } from './webhooks.js';
+export { defaultDeliveryOptions, WebhookDispatcher, webhookSignature } from './webhooks.js';

@@ -15,6 +15,7 @@ import {
   AuditTrail,
   authenticate,
   can,
+  DestinationPolicy,
   type GatePolicy,
   MODEL_NAME,
   ModelRegistry,
@@ -22,6 +23,8 @@ import {
   type Principal,
   Promotions,
   RegistryError,
+  type WebhookConfig,
+  WebhookDispatcher,
 } from '../registry/index.js';
 import type { BlobStore, Database } from '../store/index.js';
 import { toolVersion } from '../version.js';
@@ -40,6 +43,12 @@ export interface AppDeps {
   readonly auditOrigin?: string;
   /** What promotions must show (approvals per alias); default: one approval for production. */
   readonly gatePolicy?: GatePolicy;
+  /** Webhooks: destinations, CIDR ranges allowed despite being private, and how often to send. */
+  readonly webhooks?: {
+    readonly hooks: readonly WebhookConfig[];
+    readonly allow?: readonly string[];
+    readonly intervalMs?: number;
+  };
   /** Failed authentications allowed per client address per minute before 429. */
   readonly maxFailedAuthPerMinute?: number;
 }
@@ -109,6 +118,35 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     audit,
   );
   const promotions = new Promotions(deps.database, audit, deps.gatePolicy);
+  if (deps.webhooks && deps.webhooks.hooks.length > 0) {
+    const dispatcher = new WebhookDispatcher(
+      audit,
+      deps.webhooks.hooks,
+      new DestinationPolicy(deps.webhooks.allow ?? []),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    let running = false;
+    app.addHook('onReady', async () => {
+      await dispatcher.tick();
+      timer = setInterval(() => {
+        if (running) return;
+        running = true;
+        dispatcher
+          .tick()
+          .then((deliveries) => {
+            for (const failed of deliveries.filter((delivery) => !delivery.delivered)) {
+              app.log.warn({ url: failed.url, seq: failed.seq, error: failed.error }, 'webhook not delivered');
+            }
+          })
+          .catch((error: unknown) => app.log.error({ err: error }, 'webhook dispatch failed'))
+          .finally(() => {
+            running = false;
+          });
+      }, deps.webhooks?.intervalMs ?? 2000);
+      timer.unref();
+    });
+    app.addHook('onClose', async () => clearInterval(timer));
+  }
   const limiter = new FailedAuthLimiter(deps.maxFailedAuthPerMinute ?? 20);
 
   const table: RouteEntry[] = [];

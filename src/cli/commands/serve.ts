@@ -15,31 +15,47 @@ export function registerServe(program: Command, io: Io): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on', '8080')
     .option('--data-dir <dir>', 'where the embedded database and blobs live', '.mlsecops')
-    .action(async (flags: { host: string; port: string; dataDir: string }) => {
-      const port = Number(flags.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535)
-        throw new CliError('BAD_ARGUMENTS', `bad --port ${flags.port}`);
-      const url = io.env.MLSECOPS_DATABASE_URL || join(flags.dataDir, 'registry.db');
-      const database = await openDatabase({ url });
-      const blobs = await LocalBlobStore.create(join(flags.dataDir, 'blobs'));
-      const admin = await bootstrapAdmin(database);
-      if (admin) {
-        io.stderr.write(
-          `First start: created the admin account. Its token is shown once, now; store it safely:\n\n  ${admin.token}\n\n`,
-        );
-      }
-      const auditKey = await loadOrCreateAuditKey(flags.dataDir, io);
-      const app = await createApp({ database, blobs, auditKey, logger: { level: 'info' } });
-      const address = await app.listen({ host: flags.host, port });
-      io.stderr.write(`mlsecops registry listening on ${address} (OpenAPI at ${address}/openapi.json)\n`);
-      const stop = async () => {
-        await app.close();
-        await database.close();
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      await new Promise<void>((resolve) => app.server.once('close', () => resolve()));
-    });
+    .option('--webhook <urls...>', 'send audit events to these URLs, signed with $MLSECOPS_WEBHOOK_SECRET')
+    .option('--webhook-allow <cidrs...>', 'private address ranges webhooks may reach (refused by default)')
+    .action(
+      async (flags: { host: string; port: string; dataDir: string; webhook?: string[]; webhookAllow?: string[] }) => {
+        const port = Number(flags.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535)
+          throw new CliError('BAD_ARGUMENTS', `bad --port ${flags.port}`);
+        const url = io.env.MLSECOPS_DATABASE_URL || join(flags.dataDir, 'registry.db');
+        const database = await openDatabase({ url });
+        const blobs = await LocalBlobStore.create(join(flags.dataDir, 'blobs'));
+        const admin = await bootstrapAdmin(database);
+        if (admin) {
+          io.stderr.write(
+            `First start: created the admin account. Its token is shown once, now; store it safely:\n\n  ${admin.token}\n\n`,
+          );
+        }
+        const auditKey = await loadOrCreateAuditKey(flags.dataDir, io);
+        const secret = io.env.MLSECOPS_WEBHOOK_SECRET;
+        if (flags.webhook && !secret)
+          throw new CliError('BAD_ARGUMENTS', '--webhook needs MLSECOPS_WEBHOOK_SECRET to sign events');
+        const webhooks = flags.webhook
+          ? { hooks: flags.webhook.map((url) => ({ url, secret: secret as string })), allow: flags.webhookAllow ?? [] }
+          : undefined;
+        const app = await createApp({
+          database,
+          blobs,
+          auditKey,
+          logger: { level: 'info' },
+          ...(webhooks ? { webhooks } : {}),
+        });
+        const address = await app.listen({ host: flags.host, port });
+        io.stderr.write(`mlsecops registry listening on ${address} (OpenAPI at ${address}/openapi.json)\n`);
+        const stop = async () => {
+          await app.close();
+          await database.close();
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        await new Promise<void>((resolve) => app.server.once('close', () => resolve()));
+      },
+    );
 }
 
 /**
