@@ -1,8 +1,18 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publicKeyFromPem } from '../integrity/index.js';
 import { bootstrapAdmin, createPrincipal, issueToken } from '../registry/index.js';
 import { createApp } from '../server/index.js';
 import { type Database, LocalBlobStore, openDatabase } from '../store/index.js';
@@ -78,5 +88,69 @@ describe('push, pull, versions, approve, promote over HTTP', () => {
   it('needs a server and a token', async () => {
     expect((await cli(['versions', 'ranker'], {})).code).toBe(2);
     expect((await cli(['versions', 'ranker', '--server', server], {})).stderr).toMatch(/401/);
+  });
+});
+
+describe('signed uploads', () => {
+  let signedApp: FastifyInstance;
+  let signedServer: string;
+  let signedDb: Database;
+  const keys = join(scratch, 'keys');
+
+  beforeAll(async () => {
+    await cli(['keygen', keys, '--type', 'ecdsa-p256']);
+    await cli(['keygen', `${keys}-other`, '--type', 'ed25519']);
+    signedDb = await openDatabase({ url: ':memory:' });
+    env.S_ADMIN = (await bootstrapAdmin(signedDb))!.token;
+    env.S_REVIEWER = (
+      await issueToken(
+        signedDb,
+        await createPrincipal(signedDb, 'reviewer', 'user', [{ scope: '*', role: 'approver' }]),
+      )
+    ).token;
+    signedApp = await createApp({
+      database: signedDb,
+      blobs: await LocalBlobStore.create(join(scratch, 'signed-blobs')),
+      trust: [{ kind: 'public-key', key: publicKeyFromPem(readFileSync(`${keys}.pub.pem`, 'utf8')) }],
+      gatePolicy: { approvals: { default: 0 }, requireSignature: ['production'] },
+    });
+    signedServer = await signedApp.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await signedApp.close();
+    await signedDb.close();
+  });
+
+  const runSigned = (args: string[]) => cli([...args, '--server', signedServer, '--token-env', 'S_ADMIN'], env);
+
+  it('verifies a signature of the uploaded file, and the production gate requires one', async () => {
+    const folder = join(scratch, 'to-sign');
+    mkdirSync(folder, { recursive: true });
+    const file = join(folder, 'model.safetensors');
+    copyFileSync(join(examples, 'encoder.safetensors'), file);
+    expect((await cli(['sign', file, '--key', `${keys}.pem`, '--signature', join(scratch, 'model.sig')])).code).toBe(0);
+    expect(
+      (await cli(['sign', file, '--key', `${keys}-other.pem`, '--signature', join(scratch, 'other.sig')])).code,
+    ).toBe(0);
+
+    const unsigned = await runSigned(['push', 'signed', file, '--create']);
+    expect(unsigned.code, unsigned.stderr).toBe(0);
+    const blocked = await runSigned(['promote', 'signed', '1', 'production']);
+    expect(blocked.stderr).toMatch(/signature: no verified signature/);
+
+    const wrongKey = await runSigned(['push', 'signed', file, '--signature', join(scratch, 'other.sig')]);
+    expect(wrongKey.code).toBe(2);
+    expect(wrongKey.stderr).toMatch(/does not verify with any trusted key/);
+
+    const signed = await runSigned(['push', 'signed', file, '--signature', join(scratch, 'model.sig')]);
+    expect(signed.code, signed.stderr).toBe(0);
+    expect(signed.stdout).toMatch(/signature verified \(key sha256:[0-9a-f]{64}\)/);
+    expect((await runSigned(['promote', 'signed', '3', 'production'])).code).toBe(0);
+
+    // A valid signature of other bytes does not vouch for this upload.
+    const other = join(scratch, 'other.bin');
+    writeFileSync(other, 'different bytes');
+    const mismatch = await runSigned(['push', 'signed', other, '--signature', join(scratch, 'model.sig')]);
+    expect(mismatch.stderr).toMatch(/does not cover this artifact/);
   });
 });

@@ -29,6 +29,12 @@ export interface VersionSummary {
   readonly size: number | null;
   readonly createdAt: string;
   readonly scan?: { readonly findings: number; readonly worst?: Severity; readonly rules: string[] };
+  readonly signature?: {
+    readonly verified: boolean;
+    readonly signer: string;
+    readonly subject: string;
+    readonly verifiedAt: string;
+  };
 }
 
 /** The registry's model and version operations over a database and a blob store. */
@@ -137,7 +143,7 @@ export class ModelRegistry {
     await this.database.db.transaction().execute(async (tx) => {
       await tx
         .updateTable('model_versions')
-        .set({ status, metadata: JSON.stringify({ scan }) })
+        .set({ status, metadata: JSON.stringify({ scan }) }) // the first metadata: nothing to keep yet
         .where('id', '=', versionId)
         .execute();
       await this.audit.append(tx, {
@@ -194,7 +200,10 @@ function versionSummary(row: {
   created_at: string;
   metadata: string;
 }): VersionSummary {
-  const metadata = JSON.parse(row.metadata) as { scan?: VersionSummary['scan'] };
+  const metadata = JSON.parse(row.metadata) as {
+    scan?: VersionSummary['scan'];
+    signature?: VersionSummary['signature'];
+  };
   return {
     number: row.number,
     status: row.status,
@@ -202,5 +211,6 @@ function versionSummary(row: {
     size: row.artifact_size === null ? null : Number(row.artifact_size),
     createdAt: row.created_at,
     ...(metadata.scan ? { scan: metadata.scan } : {}),
+    ...(metadata.signature ? { signature: metadata.signature } : {}),
   };
 }

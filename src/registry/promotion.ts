@@ -10,6 +10,8 @@ export const ALIAS_NAME = /^[a-z][a-z0-9_-]{0,62}$/;
 export interface GatePolicy {
   /** Approvals needed, by principals other than the uploader, per alias (default for any other alias). */
   readonly approvals: Readonly<Record<string, number>> & { readonly default: number };
+  /** Aliases that may only point to versions with a verified signature. */
+  readonly requireSignature?: readonly string[];
 }
 
 export const defaultGatePolicy: GatePolicy = { approvals: { production: 1, default: 0 } };
@@ -44,7 +46,13 @@ export class Promotions {
     const row = await this.database.db
       .selectFrom('model_versions')
       .innerJoin('models', 'models.id', 'model_versions.model_id')
-      .select(['model_versions.id', 'model_versions.status', 'model_versions.created_by', 'models.id as modelId'])
+      .select([
+        'model_versions.id',
+        'model_versions.status',
+        'model_versions.created_by',
+        'model_versions.metadata',
+        'models.id as modelId',
+      ])
       .where('models.name', '=', model)
       .where('model_versions.number', '=', number)
       .executeTakeFirst();
@@ -110,6 +118,15 @@ export class Promotions {
         detail: `${approvals} of ${needed} approvals by others than the uploader${rejections ? `, ${rejections} rejection(s)` : ''}`,
       },
     ];
+    if (this.policy.requireSignature?.includes(alias)) {
+      const signature = (JSON.parse(version.metadata) as { signature?: { verified: boolean; signer: string } })
+        .signature;
+      checks.push({
+        check: 'signature',
+        passed: signature?.verified === true,
+        detail: signature?.verified ? `signed, verified with ${signature.signer}` : 'no verified signature',
+      });
+    }
     return { passed: checks.every((check) => check.passed), checks };
   }
 

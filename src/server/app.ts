@@ -9,10 +9,12 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { TrustAnchor } from '../integrity/index.js';
 import {
   AccessAdmin,
   ALIAS_NAME,
   AuditTrail,
+  attachSignature,
   authenticate,
   can,
   DestinationPolicy,
@@ -41,6 +43,8 @@ export interface AppDeps {
   readonly auditKey?: KeyObject;
   /** The audit log's origin line and note key name (default `mlsecops-registry`). */
   readonly auditOrigin?: string;
+  /** Keys and certificate roots that signatures attached to versions must verify with. */
+  readonly trust?: readonly TrustAnchor[];
   /** What promotions must show (approvals per alias); default: one approval for production. */
   readonly gatePolicy?: GatePolicy;
   /** Webhooks: destinations, CIDR ranges allowed despite being private, and how often to send. */
@@ -85,6 +89,9 @@ const versionSchema = z.object({
   size: z.number().nullable(),
   createdAt: z.string(),
   scan: z.object({ findings: z.number(), worst: z.string().optional(), rules: z.array(z.string()) }).optional(),
+  signature: z
+    .object({ verified: z.boolean(), signer: z.string(), subject: z.string(), verifiedAt: z.string() })
+    .optional(),
 });
 const errorSchema = z.object({ error: z.string(), message: z.string() });
 
@@ -284,6 +291,33 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
         .header('x-content-sha256', version.digest ?? '')
         .send(stream);
     },
+  );
+
+  app.put(
+    '/api/v1/models/:name/versions/:number/signature',
+    {
+      config: { access: { permission: 'model:register' } },
+      schema: {
+        params: versionParams,
+        body: z.record(z.string(), z.unknown()),
+        response: {
+          200: z.object({ verified: z.literal(true), signer: z.string(), subject: z.string(), verifiedAt: z.string() }),
+          400: errorSchema,
+          403: errorSchema,
+          404: errorSchema,
+        },
+      },
+    },
+    async (request) =>
+      attachSignature(
+        deps.database,
+        audit,
+        deps.trust ?? [],
+        request.principal!,
+        request.params.name,
+        request.params.number,
+        JSON.stringify(request.body),
+      ),
   );
 
   const aliasParams = modelParams.extend({ alias: z.string().regex(ALIAS_NAME) });

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, rename, rm, stat } from 'node:fs/promises';
+import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Command } from 'commander';
@@ -37,7 +37,8 @@ export function registerRegistryClient(program: Command, io: Io): void {
     .argument('<model>')
     .argument('<file>')
     .option('--create', 'register the model first if it does not exist', false)
-    .action(async (model: string, file: string, flags: ServerFlags & { create: boolean }) => {
+    .option('--signature <bundle>', 'attach this OpenSSF Model Signing bundle (made by `mlsecops sign <file>`)')
+    .action(async (model: string, file: string, flags: ServerFlags & { create: boolean; signature?: string }) => {
       const registry = client(flags);
       const info = await stat(file).catch(() => {
         throw new CliError('PATH_NOT_FOUND', `no file ${file}`);
@@ -63,6 +64,20 @@ export function registerRegistryClient(program: Command, io: Io): void {
         body,
         duplex: 'half',
       } as RequestInit);
+      if (flags.signature) {
+        const bundle = await readFile(flags.signature, 'utf8').catch(() => {
+          throw new CliError('PATH_NOT_FOUND', `cannot read signature ${flags.signature}`);
+        });
+        const signed = await registry.json<{ signer: string }>(
+          `${modelPath(model)}/versions/${version.number}/signature`,
+          {
+            method: 'PUT',
+            headers: { 'content-type': 'application/json' },
+            body: bundle,
+          },
+        );
+        io.stdout.write(`signature verified (${signed.signer})\n`);
+      }
       io.stdout.write(
         `${model} version ${version.number}: ${version.status} (sha256:${version.digest}; ${version.scan?.findings ?? 0} finding(s)${version.scan?.worst ? `, worst ${version.scan.worst}` : ''})\n`,
       );

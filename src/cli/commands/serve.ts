@@ -2,11 +2,24 @@ import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:cryp
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { bootstrapAdmin } from '../../registry/index.js';
+import { certificatesFromPem, publicKeyFromPem, type TrustAnchor } from '../../integrity/index.js';
+import { bootstrapAdmin, defaultGatePolicy } from '../../registry/index.js';
 import { createApp } from '../../server/index.js';
 import { LocalBlobStore, openDatabase } from '../../store/index.js';
 import { CliError } from '../errors.js';
 import type { Io } from './shared.js';
+import { readText } from './sign.js';
+
+interface ServeFlags {
+  readonly host: string;
+  readonly port: string;
+  readonly dataDir: string;
+  readonly trustKey?: string[];
+  readonly trustRoot?: string[];
+  readonly requireSignature?: string[];
+  readonly webhook?: string[];
+  readonly webhookAllow?: string[];
+}
 
 export function registerServe(program: Command, io: Io): void {
   program
@@ -15,47 +28,57 @@ export function registerServe(program: Command, io: Io): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on', '8080')
     .option('--data-dir <dir>', 'where the embedded database and blobs live', '.mlsecops')
+    .option('--trust-key <pems...>', 'public keys that signatures attached to versions must verify with')
+    .option('--trust-root <pems...>', 'root certificates for signatures carrying a certificate chain')
+    .option('--require-signature <aliases...>', 'aliases that may only point to versions with a verified signature')
     .option('--webhook <urls...>', 'send audit events to these URLs, signed with $MLSECOPS_WEBHOOK_SECRET')
     .option('--webhook-allow <cidrs...>', 'private address ranges webhooks may reach (refused by default)')
-    .action(
-      async (flags: { host: string; port: string; dataDir: string; webhook?: string[]; webhookAllow?: string[] }) => {
-        const port = Number(flags.port);
-        if (!Number.isInteger(port) || port < 0 || port > 65535)
-          throw new CliError('BAD_ARGUMENTS', `bad --port ${flags.port}`);
-        const url = io.env.MLSECOPS_DATABASE_URL || join(flags.dataDir, 'registry.db');
-        const database = await openDatabase({ url });
-        const blobs = await LocalBlobStore.create(join(flags.dataDir, 'blobs'));
-        const admin = await bootstrapAdmin(database);
-        if (admin) {
-          io.stderr.write(
-            `First start: created the admin account. Its token is shown once, now; store it safely:\n\n  ${admin.token}\n\n`,
-          );
-        }
-        const auditKey = await loadOrCreateAuditKey(flags.dataDir, io);
-        const secret = io.env.MLSECOPS_WEBHOOK_SECRET;
-        if (flags.webhook && !secret)
-          throw new CliError('BAD_ARGUMENTS', '--webhook needs MLSECOPS_WEBHOOK_SECRET to sign events');
-        const webhooks = flags.webhook
-          ? { hooks: flags.webhook.map((url) => ({ url, secret: secret as string })), allow: flags.webhookAllow ?? [] }
-          : undefined;
-        const app = await createApp({
-          database,
-          blobs,
-          auditKey,
-          logger: { level: 'info' },
-          ...(webhooks ? { webhooks } : {}),
-        });
-        const address = await app.listen({ host: flags.host, port });
-        io.stderr.write(`mlsecops registry listening on ${address} (OpenAPI at ${address}/openapi.json)\n`);
-        const stop = async () => {
-          await app.close();
-          await database.close();
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-        await new Promise<void>((resolve) => app.server.once('close', () => resolve()));
-      },
-    );
+    .action(async (flags: ServeFlags) => {
+      const port = Number(flags.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new CliError('BAD_ARGUMENTS', `bad --port ${flags.port}`);
+      const url = io.env.MLSECOPS_DATABASE_URL || join(flags.dataDir, 'registry.db');
+      const database = await openDatabase({ url });
+      const blobs = await LocalBlobStore.create(join(flags.dataDir, 'blobs'));
+      const admin = await bootstrapAdmin(database);
+      if (admin) {
+        io.stderr.write(
+          `First start: created the admin account. Its token is shown once, now; store it safely:\n\n  ${admin.token}\n\n`,
+        );
+      }
+      const auditKey = await loadOrCreateAuditKey(flags.dataDir, io);
+      const secret = io.env.MLSECOPS_WEBHOOK_SECRET;
+      if (flags.webhook && !secret)
+        throw new CliError('BAD_ARGUMENTS', '--webhook needs MLSECOPS_WEBHOOK_SECRET to sign events');
+      const webhooks = flags.webhook
+        ? { hooks: flags.webhook.map((url) => ({ url, secret: secret as string })), allow: flags.webhookAllow ?? [] }
+        : undefined;
+      const trust: TrustAnchor[] = [];
+      for (const path of flags.trustKey ?? [])
+        trust.push({ kind: 'public-key', key: publicKeyFromPem(await readText(path)) });
+      const roots = [];
+      for (const path of flags.trustRoot ?? []) roots.push(...certificatesFromPem(await readText(path)));
+      if (roots.length) trust.push({ kind: 'certificate-chain', roots });
+      const gatePolicy = { ...defaultGatePolicy, requireSignature: flags.requireSignature ?? [] };
+      const app = await createApp({
+        database,
+        blobs,
+        auditKey,
+        trust,
+        gatePolicy,
+        logger: { level: 'info' },
+        ...(webhooks ? { webhooks } : {}),
+      });
+      const address = await app.listen({ host: flags.host, port });
+      io.stderr.write(`mlsecops registry listening on ${address} (OpenAPI at ${address}/openapi.json)\n`);
+      const stop = async () => {
+        await app.close();
+        await database.close();
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      await new Promise<void>((resolve) => app.server.once('close', () => resolve()));
+    });
 }
 
 /**
