@@ -10,6 +10,8 @@ export {
   permissions,
   roles,
 } from './access.js';
+export type { Annotations } from './annotations.js';
+export { annotateVersion, annotationsSchema } from './annotations.js';
 export type { AuditEvent } from './audit-trail.js';
 export { AuditTrail, canonicalJson } from './audit-trail.js';
 export { DestinationPolicy } from './destinations.js';

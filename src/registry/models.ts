@@ -167,6 +167,24 @@ export class ModelRegistry {
     return rows.map(versionSummary);
   }
 
+  /** One version with its annotations (tags, model card, lineage, metadata). */
+  async getVersion(name: string, number: number): Promise<VersionSummary & { annotations: Record<string, unknown> }> {
+    const model = await this.findModel(name);
+    if (!model) throw new RegistryError('NOT_FOUND', `no model ${name}`);
+    const row = await this.database.db
+      .selectFrom('model_versions')
+      .selectAll()
+      .where('model_id', '=', model.id)
+      .where('number', '=', number)
+      .executeTakeFirst();
+    if (!row) throw new RegistryError('NOT_FOUND', `no version ${number} of ${name}`);
+    const metadata = JSON.parse(row.metadata) as Record<string, unknown>;
+    const annotations = Object.fromEntries(
+      Object.entries(metadata).filter(([key]) => ['tags', 'modelCard', 'lineage', 'metadata'].includes(key)),
+    );
+    return { ...versionSummary(row), annotations };
+  }
+
   /** A version's artifact: refused while quarantined or when rejected, unless `privileged`. */
   async artifact(
     name: string,

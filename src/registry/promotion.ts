@@ -12,6 +12,8 @@ export interface GatePolicy {
   readonly approvals: Readonly<Record<string, number>> & { readonly default: number };
   /** Aliases that may only point to versions with a verified signature. */
   readonly requireSignature?: readonly string[];
+  /** Evidence a version must carry per alias: a model card, lineage (datasets or code). */
+  readonly requireEvidence?: Readonly<Record<string, readonly ('modelCard' | 'lineage')[]>>;
 }
 
 export const defaultGatePolicy: GatePolicy = { approvals: { production: 1, default: 0 } };
@@ -125,6 +127,23 @@ export class Promotions {
         check: 'signature',
         passed: signature?.verified === true,
         detail: signature?.verified ? `signed, verified with ${signature.signer}` : 'no verified signature',
+      });
+    }
+    const metadata = JSON.parse(version.metadata) as {
+      modelCard?: string;
+      lineage?: { datasets?: unknown[]; code?: unknown[] };
+    };
+    for (const evidence of this.policy.requireEvidence?.[alias] ?? []) {
+      const present =
+        evidence === 'modelCard'
+          ? Boolean(metadata.modelCard?.trim())
+          : (metadata.lineage?.datasets?.length ?? 0) + (metadata.lineage?.code?.length ?? 0) > 0;
+      checks.push({
+        check: evidence,
+        passed: present,
+        detail: present
+          ? `${evidence === 'modelCard' ? 'model card' : 'lineage'} present`
+          : `no ${evidence === 'modelCard' ? 'model card' : 'lineage'}`,
       });
     }
     return { passed: checks.every((check) => check.passed), checks };

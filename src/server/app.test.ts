@@ -459,3 +459,74 @@ describe.each(testDatabases)('accounts and tokens on $name', ({ name, open }) =>
     await database.close();
   });
 });
+
+describe.each(testDatabases)('annotations and evidence on $name', ({ name, open }) => {
+  it('stores tags, a model card and lineage, bounds their size, and the gate can require them', async () => {
+    const database = await open();
+    const app = await createApp({
+      database,
+      blobs: await LocalBlobStore.create(join(scratch, `notes-${name}`)),
+      gatePolicy: { approvals: { default: 0 }, requireEvidence: { production: ['modelCard', 'lineage'] } },
+    });
+    const admin = { authorization: `Bearer ${(await bootstrapAdmin(database))!.token}` };
+    await app.inject({ method: 'POST', url: '/api/v1/models', headers: admin, payload: { name: 'carded' } });
+    for (let i = 0; i < 2; i++) {
+      await app.inject({
+        method: 'POST',
+        url: '/api/v1/models/carded/versions',
+        headers: { ...admin, 'content-type': 'application/octet-stream' },
+        payload: readFileSync(join(examples, 'encoder.safetensors')),
+      });
+    }
+    const patch = (payload: unknown) =>
+      app.inject({
+        method: 'PATCH',
+        url: '/api/v1/models/carded/versions/2',
+        headers: admin,
+        payload: payload as object,
+      });
+    expect(
+      (
+        await app.inject({
+          method: 'PUT',
+          url: '/api/v1/models/carded/aliases/production',
+          headers: admin,
+          payload: { version: 2 },
+        })
+      ).json().message,
+    ).toMatch(/no model card.*no lineage/);
+    expect((await patch({ tags: ['bad tag with spaces'] })).statusCode).toBe(400);
+    expect((await patch({ modelCard: 'x'.repeat(70 * 1024) })).statusCode).toBe(400);
+    expect((await patch({ lineage: { parents: [{ model: 'carded', version: 9 }] } })).statusCode).toBe(400);
+    const ok = await patch({
+      tags: ['nlp', 'v2'],
+      modelCard: '# Carded\nA ranker.',
+      lineage: {
+        datasets: [{ name: 'train.csv', sha256: 'a'.repeat(64) }],
+        parents: [{ model: 'carded', version: 1 }],
+      },
+      metadata: { epochs: 3, framework: 'torch' },
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+    const version = (
+      await app.inject({ method: 'GET', url: '/api/v1/models/carded/versions/2', headers: admin })
+    ).json();
+    expect(version.annotations).toMatchObject({
+      tags: ['nlp', 'v2'],
+      metadata: { epochs: 3 },
+      lineage: { parents: [{ model: 'carded', version: 1 }] },
+    });
+    expect(
+      (
+        await app.inject({
+          method: 'PUT',
+          url: '/api/v1/models/carded/aliases/production',
+          headers: admin,
+          payload: { version: 2 },
+        })
+      ).statusCode,
+    ).toBe(200);
+    await app.close();
+    await database.close();
+  });
+});

@@ -14,6 +14,8 @@ import {
   AccessAdmin,
   ALIAS_NAME,
   AuditTrail,
+  annotateVersion,
+  annotationsSchema,
   attachSignature,
   authenticate,
   can,
@@ -318,6 +320,39 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
         request.params.number,
         JSON.stringify(request.body),
       ),
+  );
+
+  app.patch(
+    '/api/v1/models/:name/versions/:number',
+    {
+      config: { access: { permission: 'model:register' } },
+      schema: {
+        params: versionParams,
+        body: annotationsSchema,
+        response: { 200: annotationsSchema, 400: errorSchema, 404: errorSchema },
+      },
+    },
+    async (request) =>
+      annotateVersion(
+        deps.database,
+        audit,
+        request.principal!,
+        request.params.name,
+        request.params.number,
+        request.body,
+      ),
+  );
+
+  app.get(
+    '/api/v1/models/:name/versions/:number',
+    {
+      config: { access: { permission: 'model:read' } },
+      schema: {
+        params: versionParams,
+        response: { 200: versionSchema.extend({ annotations: annotationsSchema }), 404: errorSchema },
+      },
+    },
+    async (request) => registry.getVersion(request.params.name, request.params.number),
   );
 
   const aliasParams = modelParams.extend({ alias: z.string().regex(ALIAS_NAME) });
