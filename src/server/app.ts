@@ -23,6 +23,8 @@ import {
   type GatePolicy,
   MODEL_NAME,
   ModelRegistry,
+  OidcAuthenticator,
+  type OidcConfig,
   type Permission,
   type Principal,
   Promotions,
@@ -45,6 +47,8 @@ export interface AppDeps {
   readonly auditKey?: KeyObject;
   /** The audit log's origin line and note key name (default `mlsecops-registry`). */
   readonly auditOrigin?: string;
+  /** Single sign-on: OIDC JWTs accepted as bearer tokens, groups mapped to roles. */
+  readonly oidc?: OidcConfig;
   /** Keys and certificate roots that signatures attached to versions must verify with. */
   readonly trust?: readonly TrustAnchor[];
   /** What promotions must show (approvals per alias); default: one approval for production. */
@@ -156,6 +160,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     });
     app.addHook('onClose', async () => clearInterval(timer));
   }
+  const oidc = deps.oidc ? new OidcAuthenticator(deps.database, deps.oidc) : undefined;
   const limiter = new FailedAuthLimiter(deps.maxFailedAuthPerMinute ?? 20);
 
   const table: RouteEntry[] = [];
@@ -177,7 +182,11 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     }
     const header = request.headers.authorization ?? '';
     const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-    const principal = token ? await authenticate(deps.database, token) : undefined;
+    const principal = !token
+      ? undefined
+      : token.startsWith('mls_') || !oidc
+        ? await authenticate(deps.database, token)
+        : await oidc.authenticate(token);
     if (!principal) {
       limiter.fail(request.ip);
       return reply.code(401).send({ error: 'UNAUTHENTICATED', message: 'a valid bearer token is required' });
