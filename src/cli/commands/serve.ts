@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { certificatesFromPem, publicKeyFromPem, type TrustAnchor } from '../../integrity/index.js';
-import { bootstrapAdmin, defaultGatePolicy } from '../../registry/index.js';
+import { bootstrapAdmin, defaultGatePolicy, type OidcConfig } from '../../registry/index.js';
 import { createApp } from '../../server/index.js';
 import { LocalBlobStore, openDatabase } from '../../store/index.js';
 import { CliError } from '../errors.js';
@@ -14,6 +14,7 @@ interface ServeFlags {
   readonly host: string;
   readonly port: string;
   readonly dataDir: string;
+  readonly oidcConfig?: string;
   readonly trustKey?: string[];
   readonly trustRoot?: string[];
   readonly requireSignature?: string[];
@@ -28,6 +29,7 @@ export function registerServe(program: Command, io: Io): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on', '8080')
     .option('--data-dir <dir>', 'where the embedded database and blobs live', '.mlsecops')
+    .option('--oidc-config <json>', 'single sign-on: {issuer, audience, jwksUri, groupsClaim?, groupRoles}')
     .option('--trust-key <pems...>', 'public keys that signatures attached to versions must verify with')
     .option('--trust-root <pems...>', 'root certificates for signatures carrying a certificate chain')
     .option('--require-signature <aliases...>', 'aliases that may only point to versions with a verified signature')
@@ -60,12 +62,14 @@ export function registerServe(program: Command, io: Io): void {
       for (const path of flags.trustRoot ?? []) roots.push(...certificatesFromPem(await readText(path)));
       if (roots.length) trust.push({ kind: 'certificate-chain', roots });
       const gatePolicy = { ...defaultGatePolicy, requireSignature: flags.requireSignature ?? [] };
+      const oidc = flags.oidcConfig ? await readOidcConfig(flags.oidcConfig) : undefined;
       const app = await createApp({
         database,
         blobs,
         auditKey,
         trust,
         gatePolicy,
+        ...(oidc ? { oidc } : {}),
         logger: { level: 'info' },
         ...(webhooks ? { webhooks } : {}),
       });
@@ -96,4 +100,18 @@ async function loadOrCreateAuditKey(dataDir: string, io: Io): Promise<KeyObject>
     `Audit checkpoints are signed with ${path}; give auditors ${join(dataDir, 'audit-ed25519.pub.pem')}.\n`,
   );
   return privateKey;
+}
+
+async function readOidcConfig(path: string): Promise<OidcConfig> {
+  let config: OidcConfig;
+  try {
+    config = JSON.parse(await readText(path)) as OidcConfig;
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new CliError('BAD_ARGUMENTS', `--oidc-config ${path}: ${(error as Error).message}`);
+  }
+  if (!config.issuer || !config.audience || !config.jwksUri || typeof config.groupRoles !== 'object') {
+    throw new CliError('BAD_ARGUMENTS', '--oidc-config needs issuer, audience, jwksUri and groupRoles');
+  }
+  return config;
 }
