@@ -2,11 +2,13 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { FastifyInstance } from 'fastify';
+import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuditExport, verifyExport } from '../cli/commands/audit.js';
 import { bootstrapAdmin, createPrincipal, issueToken } from '../registry/index.js';
-import { type Database, LocalBlobStore } from '../store/index.js';
+import { type Database, LocalBlobStore, S3BlobStore } from '../store/index.js';
 import { testDatabases } from '../store/test-support.js';
 import { createApp } from './app.js';
 
@@ -528,5 +530,46 @@ describe.each(testDatabases)('annotations and evidence on $name', ({ name, open 
     ).toBe(200);
     await app.close();
     await database.close();
+  });
+});
+
+describe('registry server on object storage', () => {
+  it('uploads, scans and serves artifacts kept in an S3-compatible server', async () => {
+    const s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: join(scratch, 's3-server') });
+    const { port } = await s3.run();
+    const endpoint = `http://127.0.0.1:${port}`;
+    const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+    await new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials }).send(
+      new CreateBucketCommand({ Bucket: 'registry' }),
+    );
+    const database = await testDatabases[0]!.open();
+    const blobs = await S3BlobStore.create(
+      `s3://registry/blobs?endpoint=${endpoint}`,
+      join(scratch, 's3-cache'),
+      credentials,
+    );
+    const app = await createApp({ database, blobs });
+    const admin = { authorization: `Bearer ${(await bootstrapAdmin(database))!.token}` };
+    await app.inject({ method: 'POST', url: '/api/v1/models', headers: admin, payload: { name: 'stored' } });
+    const upload = async (file: string) =>
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/api/v1/models/stored/versions',
+          headers: { ...admin, 'content-type': 'application/octet-stream' },
+          payload: readFileSync(join(examples, file)),
+        })
+      ).json();
+    expect(await upload('encoder.safetensors')).toMatchObject({ status: 'available' });
+    expect(await upload('backdoored-classifier.pkl')).toMatchObject({ status: 'rejected' });
+    const download = await app.inject({
+      method: 'GET',
+      url: '/api/v1/models/stored/versions/1/artifact',
+      headers: admin,
+    });
+    expect(download.rawPayload.equals(readFileSync(join(examples, 'encoder.safetensors')))).toBe(true);
+    await app.close();
+    await database.close();
+    await s3.close();
   });
 });

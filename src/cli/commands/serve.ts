@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { certificatesFromPem, publicKeyFromPem, type TrustAnchor } from '../../integrity/index.js';
 import { bootstrapAdmin, defaultGatePolicy, type OidcConfig } from '../../registry/index.js';
 import { createApp } from '../../server/index.js';
-import { LocalBlobStore, openDatabase } from '../../store/index.js';
+import { LocalBlobStore, openDatabase, S3BlobStore } from '../../store/index.js';
 import { CliError } from '../errors.js';
 import type { Io } from './shared.js';
 import { readText } from './sign.js';
@@ -41,7 +41,10 @@ export function registerServe(program: Command, io: Io): void {
         throw new CliError('BAD_ARGUMENTS', `bad --port ${flags.port}`);
       const url = io.env.MLSECOPS_DATABASE_URL || join(flags.dataDir, 'registry.db');
       const database = await openDatabase({ url });
-      const blobs = await LocalBlobStore.create(join(flags.dataDir, 'blobs'));
+      const blobUrl = io.env.MLSECOPS_BLOB_URL;
+      const blobs = blobUrl
+        ? await S3BlobStore.create(blobUrl, join(flags.dataDir, 'blob-cache'))
+        : await LocalBlobStore.create(join(flags.dataDir, 'blobs'));
       const admin = await bootstrapAdmin(database);
       if (admin) {
         io.stderr.write(
