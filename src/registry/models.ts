@@ -131,7 +131,11 @@ export class ModelRegistry {
       }
     }
     const report = await scanPaths([await this.blobs.localPath(blob.digest)]);
-    const blocking = report.findings.filter((finding) => atLeast(finding.severity, this.options.failOn));
+    // Unsafe archive member names and link/device members block whatever their severity: the registry
+    // hands artifacts to extractors.
+    const blocking = report.findings.filter(
+      (finding) => atLeast(finding.severity, this.options.failOn) || finding.category === 'path-traversal',
+    );
     const status =
       blocking.length === 0 && report.files.every((file) => file.status !== 'error') ? 'available' : 'rejected';
     const highest = maxSeverity(report.findings.map((finding) => finding.severity));

@@ -9,7 +9,10 @@ import { OidcAuthenticator } from './oidc.js';
 let server: Server;
 let jwksUri: string;
 let database: Database;
-let sign: (claims: Record<string, unknown>, options?: { exp?: string | number; iss?: string; aud?: string }) => Promise<string>;
+let sign: (
+  claims: Record<string, unknown>,
+  options?: { exp?: string | number; iss?: string; aud?: string },
+) => Promise<string>;
 let foreign: (claims: Record<string, unknown>) => Promise<string>;
 
 beforeAll(async () => {

@@ -130,6 +130,16 @@ export const coreRules = {
     remediation: 'Do not extract the archive with tools that trust member names.',
     references: [cwe(22)],
   },
+  'archive.special-member': {
+    title: 'Archive holds a link, device or FIFO',
+    severity: 'medium',
+    category: 'path-traversal',
+    description:
+      'A tar member is a symbolic or hard link, a device or a FIFO: extracting it can point a later write or read outside the target folder, or block the extractor. Model archives hold regular files.',
+    remediation:
+      'Re-package the model with regular files only; do not extract the archive with tools that recreate links and devices.',
+    references: [cwe(59)],
+  },
   'scan.limit-exceeded': {
     title: 'Scan limit reached; content not fully analysed',
     severity: 'high',

@@ -573,3 +573,36 @@ describe('registry server on object storage', () => {
     await s3.close();
   });
 });
+
+describe('archive uploads', () => {
+  it('rejects archives whose member names or types an extractor must not trust', async () => {
+    const database = await testDatabases[0]!.open();
+    const app = await createApp({ database, blobs: await LocalBlobStore.create(join(scratch, 'archives')) });
+    const admin = { authorization: `Bearer ${(await bootstrapAdmin(database))!.token}` };
+    await app.inject({ method: 'POST', url: '/api/v1/models', headers: admin, payload: { name: 'packed' } });
+    const archives = resolve(import.meta.dirname, '../scan/archive/testdata');
+    const statusOf = async (file: string) =>
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/api/v1/models/packed/versions',
+          headers: { ...admin, 'content-type': 'application/octet-stream' },
+          payload: readFileSync(join(archives, file)),
+        })
+      ).json().status;
+    expect(await statusOf('clean.tar')).toBe('available');
+    for (const file of ['climbing.tar', 'absolute.tar', 'special.tar', 'slip.zip', 'control-chars.zip']) {
+      expect(await statusOf(file), file).toBe('rejected');
+    }
+    // A JSON body naming a source path or URI is not an upload: the registry never reads caller-chosen paths.
+    const bySource = await app.inject({
+      method: 'POST',
+      url: '/api/v1/models/packed/versions',
+      headers: admin,
+      payload: { source: 'file:///etc/passwd' },
+    });
+    expect(bySource.statusCode).toBe(415);
+    await app.close();
+    await database.close();
+  });
+});

@@ -1,6 +1,15 @@
 import type { FormatScanner, ScanContext, ScanInput } from '../types.js';
 import { checkMemberPath } from './member-path.js';
 
+/** Tar member types that are not regular files or folders: extracting them can reach outside or block. */
+const SPECIAL_TYPES: Readonly<Record<string, string>> = {
+  '1': 'hard link',
+  '2': 'symbolic link',
+  '3': 'character device',
+  '4': 'block device',
+  '6': 'FIFO',
+};
+
 /**
  * Tar archives (POSIX ustar, pax and GNU long names). Headers are read by hand because each member is
  * then scanned in place as a slice of the archive, with no copy and no extraction.
@@ -88,8 +97,14 @@ async function scanTar(ctx: ScanContext, input: ScanInput): Promise<void> {
       return;
     }
     checkMemberPath(ctx, input, name);
-    if (type === '1' || type === '2') {
-      checkMemberPath(ctx, input, field(header, 157, 100));
+    if (SPECIAL_TYPES[type] !== undefined) {
+      const target = type === '1' || type === '2' ? ` → ${JSON.stringify(field(header, 157, 100))}` : '';
+      ctx.report(input, {
+        ruleId: 'archive.special-member',
+        evidence: `member ${JSON.stringify(name)} is a ${SPECIAL_TYPES[type]}${target}`,
+        member: name,
+      });
+      if (type === '1' || type === '2') checkMemberPath(ctx, input, field(header, 157, 100));
       continue;
     }
     if (type !== '0' && type !== '\0' && type !== '7') continue;
