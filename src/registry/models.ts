@@ -24,7 +24,7 @@ export interface ModelSummary {
 
 export interface VersionSummary {
   readonly number: number;
-  readonly status: 'quarantined' | 'available' | 'rejected';
+  readonly status: 'quarantined' | 'available' | 'rejected' | 'deleted';
   readonly digest: string | null;
   readonly size: number | null;
   readonly createdAt: string;
@@ -171,6 +171,37 @@ export class ModelRegistry {
     return rows.map(versionSummary);
   }
 
+  /**
+   * Deletes a version: it stays in the history as `deleted` (the audit log and alias history name it)
+   * but its artifact is no longer served. Refused while an alias points to it.
+   */
+  async deleteVersion(principal: Principal, name: string, number: number): Promise<void> {
+    const model = await this.findModel(name);
+    if (!model) throw new RegistryError('NOT_FOUND', `no model ${name}`);
+    await this.database.db.transaction().execute(async (tx) => {
+      const version = await tx
+        .selectFrom('model_versions')
+        .select(['id', 'status'])
+        .where('model_id', '=', model.id)
+        .where('number', '=', number)
+        .executeTakeFirst();
+      if (!version || version.status === 'deleted')
+        throw new RegistryError('NOT_FOUND', `no version ${number} of ${name}`);
+      const alias = await tx
+        .selectFrom('aliases')
+        .select('name')
+        .where('version_id', '=', version.id)
+        .executeTakeFirst();
+      if (alias) throw new RegistryError('CONFLICT', `alias ${alias.name} points to version ${number}: move it first`);
+      await tx.updateTable('model_versions').set({ status: 'deleted' }).where('id', '=', version.id).execute();
+      await this.audit.append(tx, {
+        kind: 'version.deleted',
+        actor: actorOf(principal),
+        details: { model: name, version: number },
+      });
+    });
+  }
+
   /** One version with its annotations (tags, model card, lineage, metadata). */
   async getVersion(name: string, number: number): Promise<VersionSummary & { annotations: Record<string, unknown> }> {
     const model = await this.findModel(name);
@@ -204,6 +235,7 @@ export class ModelRegistry {
       .where('number', '=', number)
       .executeTakeFirst();
     if (!row || row.artifact_digest === null) throw new RegistryError('NOT_FOUND', `no version ${number} of ${name}`);
+    if (row.status === 'deleted') throw new RegistryError('NOT_FOUND', `version ${number} of ${name} was deleted`);
     if (row.status !== 'available' && !privileged) {
       throw new RegistryError(
         'FORBIDDEN',
@@ -216,7 +248,7 @@ export class ModelRegistry {
 
 function versionSummary(row: {
   number: number;
-  status: 'quarantined' | 'available' | 'rejected';
+  status: 'quarantined' | 'available' | 'rejected' | 'deleted';
   artifact_digest: string | null;
   artifact_size: number | string | null;
   created_at: string;

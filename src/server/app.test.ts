@@ -606,3 +606,69 @@ describe('archive uploads', () => {
     await database.close();
   });
 });
+
+describe.each(testDatabases)('deleting versions on $name', ({ name, open }) => {
+  it('needs the delete permission, keeps history, refuses while an alias points there, and resists encoded traversal', async () => {
+    const database = await open();
+    const app = await createApp({
+      database,
+      blobs: await LocalBlobStore.create(join(scratch, `delete-${name}`)),
+      gatePolicy: { approvals: { default: 0 } },
+    });
+    const admin = { authorization: `Bearer ${(await bootstrapAdmin(database))!.token}` };
+    const ci = {
+      authorization: `Bearer ${(await issueToken(database, await createPrincipal(database, 'ci', 'service', [{ scope: '*', role: 'publisher' }]))).token}`,
+    };
+    await app.inject({ method: 'POST', url: '/api/v1/models', headers: admin, payload: { name: 'pruned' } });
+    for (let i = 0; i < 2; i++) {
+      await app.inject({
+        method: 'POST',
+        url: '/api/v1/models/pruned/versions',
+        headers: { ...ci, 'content-type': 'application/octet-stream' },
+        payload: readFileSync(join(examples, 'encoder.safetensors')),
+      });
+    }
+    const remove = (path: string, headers = admin) =>
+      app.inject({ method: 'DELETE', url: `/api/v1/models/${path}`, headers });
+    expect((await remove('pruned/versions/1', ci)).statusCode).toBe(403); // registering is not deleting
+    await app.inject({
+      method: 'PUT',
+      url: '/api/v1/models/pruned/aliases/staging',
+      headers: admin,
+      payload: { version: 2 },
+    });
+    expect((await remove('pruned/versions/2')).statusCode).toBe(409);
+    for (const path of [
+      '..%2f..%2fpruned/versions/1',
+      '%2e%2e/versions/1',
+      '%252e%252e%252fpruned/versions/1',
+      'pruned%2fversions%2f1/versions/1',
+      'pruned/versions/1%00',
+      'pruned/versions/..%2f1',
+    ]) {
+      expect([400, 404], path).toContain((await remove(path)).statusCode);
+    }
+    expect((await remove('pruned/versions/1')).statusCode).toBe(204);
+    expect((await remove('pruned/versions/1')).statusCode).toBe(404);
+    const versions = (
+      await app.inject({ method: 'GET', url: '/api/v1/models/pruned/versions', headers: admin })
+    ).json();
+    expect(versions.map((v: { status: string }) => v.status)).toEqual(['deleted', 'available']);
+    expect(
+      (await app.inject({ method: 'GET', url: '/api/v1/models/pruned/versions/1/artifact', headers: admin }))
+        .statusCode,
+    ).toBe(404);
+    // Bearer tokens only: a cookie authenticates nothing, so cross-site requests carry no authority.
+    expect(
+      (
+        await app.inject({
+          method: 'DELETE',
+          url: '/api/v1/models/pruned/versions/2',
+          headers: { cookie: 'session=x' },
+        })
+      ).statusCode,
+    ).toBe(401);
+    await app.close();
+    await database.close();
+  });
+});

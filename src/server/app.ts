@@ -90,7 +90,7 @@ const versionParams = modelParams.extend({ number: z.coerce.number().int().posit
 const modelSchema = z.object({ name: z.string(), description: z.string(), createdAt: z.string() });
 const versionSchema = z.object({
   number: z.number(),
-  status: z.enum(['quarantined', 'available', 'rejected']),
+  status: z.enum(['quarantined', 'available', 'rejected', 'deleted']),
   digest: z.string().nullable(),
   size: z.number().nullable(),
   createdAt: z.string(),
@@ -287,6 +287,18 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
       }
       const version = await registry.uploadVersion(request.principal!, request.params.name, request.body as Readable);
       return reply.code(201).send(version);
+    },
+  );
+
+  app.delete(
+    '/api/v1/models/:name/versions/:number',
+    {
+      config: { access: { permission: 'model:delete' } },
+      schema: { params: versionParams, response: { 204: z.null(), 404: errorSchema, 409: errorSchema } },
+    },
+    async (request, reply) => {
+      await registry.deleteVersion(request.principal!, request.params.name, request.params.number);
+      return reply.code(204).send(null);
     },
   );
 

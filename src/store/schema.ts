@@ -89,7 +89,7 @@ export interface ModelVersionTable {
   model_id: number;
   /** Server-assigned, 1, 2, 3… per model. */
   number: number;
-  status: 'quarantined' | 'available' | 'rejected';
+  status: 'quarantined' | 'available' | 'rejected' | 'deleted';
   artifact_digest: string | null;
   artifact_size: number | null;
   metadata: string;
