@@ -147,6 +147,31 @@ describe('signed uploads', () => {
     expect(signed.stdout).toMatch(/signature verified \(key sha256:[0-9a-f]{64}\)/);
     expect((await runSigned(['promote', 'signed', '3', 'production'])).code).toBe(0);
 
+    const pulled = join(scratch, 'pulled-signed.safetensors');
+    const withKey = await runSigned(['pull', 'signed', '3', '--out', pulled, '--public-key', `${keys}.pub.pem`]);
+    expect(withKey.stdout, withKey.stderr).toMatch(/signature verified/);
+    const unsignedPull = await runSigned([
+      'pull',
+      'signed',
+      '1',
+      '--out',
+      join(scratch, 'u.bin'),
+      '--public-key',
+      `${keys}.pub.pem`,
+    ]);
+    expect(unsignedPull.code).toBe(2);
+    expect(existsSync(join(scratch, 'u.bin'))).toBe(false);
+    const otherKey = await runSigned([
+      'pull',
+      'signed',
+      '3',
+      '--out',
+      join(scratch, 'o.bin'),
+      '--public-key',
+      `${keys}-other.pub.pem`,
+    ]);
+    expect(otherKey.stderr).toMatch(/signature check failed/);
+
     // A valid signature of other bytes does not vouch for this upload.
     const other = join(scratch, 'other.bin');
     writeFileSync(other, 'different bytes');

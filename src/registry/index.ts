@@ -23,6 +23,6 @@ export { OidcAuthenticator } from './oidc.js';
 export type { AliasMove, GateCheck, GatePolicy, GateResult } from './promotion.js';
 export { ALIAS_NAME, defaultGatePolicy, Promotions } from './promotion.js';
 export type { SignatureRecord } from './signatures.js';
-export { attachSignature } from './signatures.js';
+export { attachSignature, signatureBundle } from './signatures.js';
 export type { Delivery, DeliveryOptions, WebhookConfig } from './webhooks.js';
 export { defaultDeliveryOptions, WebhookDispatcher, webhookSignature } from './webhooks.js';

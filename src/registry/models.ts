@@ -99,6 +99,11 @@ export class ModelRegistry {
     for (let attempt = 0; attempt < 5 && versionId === 0; attempt++) {
       try {
         ({ number, versionId } = await this.database.db.transaction().execute(async (tx) => {
+          // Lock the model's row so concurrent uploads take numbers one after another (SQLite
+          // transactions are serialized already and have no FOR UPDATE).
+          if (this.database.dialect === 'postgres') {
+            await tx.selectFrom('models').select('id').where('id', '=', model.id).forUpdate().execute();
+          }
           const last = await tx
             .selectFrom('model_versions')
             .select((eb) => eb.fn.max('number').as('max'))

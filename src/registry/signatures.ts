@@ -100,7 +100,8 @@ export async function attachSignature(
   }
   const record: SignatureRecord = { verified: true, signer, subject, verifiedAt: new Date().toISOString() };
   await database.db.transaction().execute(async (tx) => {
-    const metadata = { ...(JSON.parse(version.metadata) as object), signature: record };
+    // The bundle is kept too, so clients can verify the signature themselves when they pull.
+    const metadata = { ...(JSON.parse(version.metadata) as object), signature: record, signatureBundle: bundleText };
     await tx
       .updateTable('model_versions')
       .set({ metadata: JSON.stringify(metadata) })
@@ -113,4 +114,18 @@ export async function attachSignature(
     });
   });
   return record;
+}
+
+/** The signature bundle attached to a version, as uploaded. */
+export async function signatureBundle(database: Database, model: string, number: number): Promise<string> {
+  const row = await database.db
+    .selectFrom('model_versions')
+    .innerJoin('models', 'models.id', 'model_versions.model_id')
+    .select('model_versions.metadata')
+    .where('models.name', '=', model)
+    .where('model_versions.number', '=', number)
+    .executeTakeFirst();
+  const bundle = row ? (JSON.parse(row.metadata) as { signatureBundle?: string }).signatureBundle : undefined;
+  if (!bundle) throw new RegistryError('NOT_FOUND', `version ${number} of ${model} has no signature`);
+  return bundle;
 }

@@ -672,3 +672,27 @@ describe.each(testDatabases)('deleting versions on $name', ({ name, open }) => {
     await database.close();
   });
 });
+
+describe.each(testDatabases)('concurrent uploads on $name', ({ name, open }) => {
+  it('numbers concurrent uploads uniquely and consecutively', async () => {
+    const database = await open();
+    const app = await createApp({ database, blobs: await LocalBlobStore.create(join(scratch, `concurrent-${name}`)) });
+    const admin = { authorization: `Bearer ${(await bootstrapAdmin(database))!.token}` };
+    await app.inject({ method: 'POST', url: '/api/v1/models', headers: admin, payload: { name: 'busy' } });
+    const bytes = readFileSync(join(examples, 'embeddings.npy'));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        app.inject({
+          method: 'POST',
+          url: '/api/v1/models/busy/versions',
+          headers: { ...admin, 'content-type': 'application/octet-stream' },
+          payload: Buffer.concat([bytes, Buffer.from([i])]),
+        }),
+      ),
+    );
+    expect(results.map((r) => r.statusCode)).toEqual([201, 201, 201, 201, 201, 201]);
+    expect(results.map((r) => r.json().number).sort()).toEqual([1, 2, 3, 4, 5, 6]);
+    await app.close();
+    await database.close();
+  });
+});

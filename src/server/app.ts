@@ -29,6 +29,7 @@ import {
   type Principal,
   Promotions,
   RegistryError,
+  signatureBundle,
   type WebhookConfig,
   WebhookDispatcher,
 } from '../registry/index.js';
@@ -374,6 +375,15 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     },
     async (request) => registry.getVersion(request.params.name, request.params.number),
+  );
+
+  app.get(
+    '/api/v1/models/:name/versions/:number/signature',
+    { config: { access: { permission: 'model:read' } }, schema: { params: versionParams } },
+    async (request, reply) =>
+      reply
+        .header('content-type', 'application/json')
+        .send(await signatureBundle(deps.database, request.params.name, request.params.number)),
   );
 
   const aliasParams = modelParams.extend({ alias: z.string().regex(ALIAS_NAME) });

@@ -41,7 +41,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     });
     if (options.schema) await pool.query(`create schema if not exists ${options.schema}`);
     const db = new Kysely<RegistrySchema>({ dialect: new PostgresDialect({ pool }) });
-    await migrateToLatest(db as Kysely<unknown>, 'postgres');
+    await migrateToLatest(db as Kysely<unknown>, 'postgres', options.schema);
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
   if (url !== ':memory:') mkdirSync(dirname(url), { recursive: true, mode: 0o700 });

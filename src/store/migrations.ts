@@ -129,8 +129,14 @@ class CodeMigrations implements MigrationProvider {
 }
 
 /** Applies every pending migration; throws with the failing migration's name and error. */
-export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new CodeMigrations(dialect) });
+export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect, schema?: string): Promise<string[]> {
+  // With a schema named, the migration bookkeeping tables live in it too: looked up anywhere else they
+  // would be found in another schema of the same database and this one left unmigrated.
+  const migrator = new Migrator({
+    db,
+    provider: new CodeMigrations(dialect),
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((result) => result.status === 'Error');
   if (error) {

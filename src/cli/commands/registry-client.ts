@@ -5,6 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { exitCodes } from '../../contracts/index.js';
+import { BundleError, parseBundle, parseStatement, publicKeyFromPem, verifiedPayload } from '../../integrity/index.js';
 import { CliError } from '../errors.js';
 import { RegistryClient } from '../http.js';
 import type { Io } from './shared.js';
@@ -90,7 +91,8 @@ export function registerRegistryClient(program: Command, io: Io): void {
     .argument('<model>')
     .argument('<version>', 'a version number or an alias')
     .requiredOption('--out <file>', 'where to write the artifact')
-    .action(async (model: string, which: string, flags: ServerFlags & { out: string }) => {
+    .option('--public-key <pem>', 'also require a signature of these bytes that verifies with this key')
+    .action(async (model: string, which: string, flags: ServerFlags & { out: string; publicKey?: string }) => {
       const registry = client(flags);
       const number = /^\d+$/.test(which) ? Number(which) : await aliasTarget(registry, model, which);
       const versions = await registry.json<Version[]>(`${modelPath(model)}/versions`);
@@ -118,8 +120,24 @@ export function registerRegistryClient(program: Command, io: Io): void {
           `downloaded bytes have sha256:${digest}, the registry lists sha256:${version.digest}: not written`,
         );
       }
+      if (flags.publicKey) {
+        try {
+          const bundle = parseBundle(
+            await (await registry.request(`${modelPath(model)}/versions/${number}/signature`)).text(),
+          );
+          const key = publicKeyFromPem(await readFile(flags.publicKey, 'utf8'));
+          const statement = parseStatement(verifiedPayload(bundle, { kind: 'public-key', key }));
+          const covers = statement.predicate.resources.some((resource) => resource.digest === digest);
+          if (!covers) throw new BundleError('the signature does not cover these bytes');
+        } catch (error) {
+          await rm(partial, { force: true });
+          throw new CliError('PATH_UNREADABLE', `signature check failed: ${(error as Error).message}: not written`);
+        }
+      }
       await rename(partial, flags.out);
-      io.stdout.write(`${model} version ${number} → ${flags.out} (sha256:${digest} verified)\n`);
+      io.stdout.write(
+        `${model} version ${number} → ${flags.out} (sha256:${digest} verified${flags.publicKey ? ', signature verified' : ''})\n`,
+      );
     });
 
   withServer(program.command('versions').description("list a model's versions"))
