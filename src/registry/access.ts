@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Database } from '../store/index.js';
+import type { Transaction } from 'kysely';
+import type { Database, RegistrySchema } from '../store/index.js';
 import type { AuditTrail } from './audit-trail.js';
 import { RegistryError } from './errors.js';
 
@@ -113,26 +114,34 @@ export async function authenticate(database: Database, token: string): Promise<P
   return { id: row.id, name: row.name, kind: row.kind, tokenId: row.tokenId, bindings };
 }
 
+/** Inserts a principal and its role bindings inside the caller's transaction. */
+async function insertPrincipal(
+  tx: Transaction<RegistrySchema>,
+  name: string,
+  kind: 'user' | 'service',
+  bindings: readonly { scope: string; role: Role }[],
+): Promise<number> {
+  const { id } = await tx
+    .insertInto('principals')
+    .values({ name, kind, created_at: new Date().toISOString() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  for (const binding of bindings) {
+    await tx
+      .insertInto('role_bindings')
+      .values({ principal_id: id, scope: binding.scope, role: binding.role })
+      .execute();
+  }
+  return id;
+}
+
 export async function createPrincipal(
   database: Database,
   name: string,
   kind: 'user' | 'service',
   bindings: readonly { scope: string; role: Role }[],
 ): Promise<number> {
-  return database.db.transaction().execute(async (tx) => {
-    const { id } = await tx
-      .insertInto('principals')
-      .values({ name, kind, created_at: new Date().toISOString() })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    for (const binding of bindings) {
-      await tx
-        .insertInto('role_bindings')
-        .values({ principal_id: id, scope: binding.scope, role: binding.role })
-        .execute();
-    }
-    return id;
-  });
+  return database.db.transaction().execute((tx) => insertPrincipal(tx, name, kind, bindings));
 }
 
 /**
@@ -173,17 +182,7 @@ export class AccessAdmin {
       throw new RegistryError('INVALID', `invalid principal name ${JSON.stringify(name)}`);
     try {
       return await this.database.db.transaction().execute(async (tx) => {
-        const { id } = await tx
-          .insertInto('principals')
-          .values({ name, kind, created_at: new Date().toISOString() })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        for (const binding of bindings) {
-          await tx
-            .insertInto('role_bindings')
-            .values({ principal_id: id, scope: binding.scope, role: binding.role })
-            .execute();
-        }
+        const id = await insertPrincipal(tx, name, kind, bindings);
         await this.audit.append(tx, {
           kind: 'principal.created',
           actor: actorOf(admin),

@@ -207,8 +207,8 @@ export class ModelRegistry {
     });
   }
 
-  /** One version with its annotations (tags, model card, lineage, metadata). */
-  async getVersion(name: string, number: number): Promise<VersionSummary & { annotations: Record<string, unknown> }> {
+  /** A version's row, or NOT_FOUND naming what is missing. */
+  private async versionRow(name: string, number: number) {
     const model = await this.findModel(name);
     if (!model) throw new RegistryError('NOT_FOUND', `no model ${name}`);
     const row = await this.database.db
@@ -218,6 +218,12 @@ export class ModelRegistry {
       .where('number', '=', number)
       .executeTakeFirst();
     if (!row) throw new RegistryError('NOT_FOUND', `no version ${number} of ${name}`);
+    return row;
+  }
+
+  /** One version with its annotations (tags, model card, lineage, metadata). */
+  async getVersion(name: string, number: number): Promise<VersionSummary & { annotations: Record<string, unknown> }> {
+    const row = await this.versionRow(name, number);
     const metadata = JSON.parse(row.metadata) as Record<string, unknown>;
     const annotations = Object.fromEntries(
       Object.entries(metadata).filter(([key]) => ['tags', 'modelCard', 'lineage', 'metadata'].includes(key)),
@@ -231,15 +237,8 @@ export class ModelRegistry {
     number: number,
     privileged: boolean,
   ): Promise<{ version: VersionSummary; stream: Readable }> {
-    const model = await this.findModel(name);
-    if (!model) throw new RegistryError('NOT_FOUND', `no model ${name}`);
-    const row = await this.database.db
-      .selectFrom('model_versions')
-      .selectAll()
-      .where('model_id', '=', model.id)
-      .where('number', '=', number)
-      .executeTakeFirst();
-    if (!row || row.artifact_digest === null) throw new RegistryError('NOT_FOUND', `no version ${number} of ${name}`);
+    const row = await this.versionRow(name, number);
+    if (row.artifact_digest === null) throw new RegistryError('NOT_FOUND', `no version ${number} of ${name}`);
     if (row.status === 'deleted') throw new RegistryError('NOT_FOUND', `version ${number} of ${name} was deleted`);
     if (row.status !== 'available' && !privileged) {
       throw new RegistryError(
