@@ -196,6 +196,39 @@ export class AccessAdmin {
     }
   }
 
+  /** Replaces a principal's role bindings; the old and new ones both go on the audit trail. */
+  async setBindings(
+    admin: Principal,
+    principalId: number,
+    bindings: readonly { scope: string; role: Role }[],
+  ): Promise<void> {
+    await this.database.db.transaction().execute(async (tx) => {
+      const principal = await tx
+        .selectFrom('principals')
+        .select('name')
+        .where('id', '=', principalId)
+        .executeTakeFirst();
+      if (!principal) throw new RegistryError('NOT_FOUND', `no principal ${principalId}`);
+      const before = await tx
+        .selectFrom('role_bindings')
+        .select(['scope', 'role'])
+        .where('principal_id', '=', principalId)
+        .execute();
+      await tx.deleteFrom('role_bindings').where('principal_id', '=', principalId).execute();
+      for (const binding of bindings) {
+        await tx
+          .insertInto('role_bindings')
+          .values({ principal_id: principalId, scope: binding.scope, role: binding.role })
+          .execute();
+      }
+      await this.audit.append(tx, {
+        kind: 'roles.changed',
+        actor: actorOf(admin),
+        details: { principal: principal.name, before, after: bindings },
+      });
+    });
+  }
+
   async issueToken(admin: Principal, principalId: number, ttlDays?: number): Promise<IssuedToken> {
     const exists = await this.database.db
       .selectFrom('principals')

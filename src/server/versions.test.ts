@@ -314,3 +314,52 @@ describe.each(testDatabases)('concurrent uploads on $name', ({ name, open }) => 
     await database.close();
   });
 });
+
+describe.each(testDatabases)('changing roles on $name', ({ name, open }) => {
+  it('takes effect on the next request and is audited with the roles before and after', async () => {
+    const database = await open();
+    const app = await createApp({ database, blobs: await LocalBlobStore.create(join(scratch, `roles-${name}`)) });
+    const admin = { authorization: `Bearer ${(await bootstrapAdmin(database))!.token}` };
+    const id = (
+      await app.inject({
+        method: 'POST',
+        url: '/api/v1/principals',
+        headers: admin,
+        payload: { name: 'analyst', kind: 'user', bindings: [{ scope: '*', role: 'reader' }] },
+      })
+    ).json().id;
+    const token = (await app.inject({ method: 'POST', url: `/api/v1/principals/${id}/tokens`, headers: admin })).json()
+      .token;
+    const analyst = { authorization: `Bearer ${token}` };
+    expect((await app.inject({ method: 'GET', url: '/api/v1/principals', headers: analyst })).statusCode).toBe(403);
+    const changed = await app.inject({
+      method: 'PUT',
+      url: `/api/v1/principals/${id}/bindings`,
+      headers: admin,
+      payload: { bindings: [{ scope: '*', role: 'admin' }] },
+    });
+    expect(changed.statusCode).toBe(204);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/principals', headers: analyst })).statusCode).toBe(200);
+    expect(
+      (
+        await app.inject({
+          method: 'PUT',
+          url: '/api/v1/principals/999/bindings',
+          headers: admin,
+          payload: { bindings: [] },
+        })
+      ).statusCode,
+    ).toBe(404);
+    const entries = (await app.inject({ method: 'GET', url: '/api/v1/audit/entries', headers: admin }))
+      .json()
+      .entries.map((e: string) => JSON.parse(e));
+    const change = entries.find((entry: { kind: string }) => entry.kind === 'roles.changed');
+    expect(change.details).toEqual({
+      principal: 'analyst',
+      before: [{ scope: '*', role: 'reader' }],
+      after: [{ scope: '*', role: 'admin' }],
+    });
+    await app.close();
+    await database.close();
+  });
+});

@@ -52,13 +52,30 @@ export function registerAdminRoutes(app: ZodApp, context: RouteContext): void {
     },
   );
 
+  app.put(
+    '/api/v1/principals/:id/bindings',
+    {
+      config: adminOnly,
+      schema: {
+        params: z.object({ id: z.coerce.number().int().positive() }),
+        body: z.object({ bindings: z.array(bindingSchema).max(100) }),
+        response: { 204: z.null(), 404: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      await admins.setBindings(request.principal!, request.params.id, request.body.bindings);
+      return reply.code(204).send(null);
+    },
+  );
+
   app.post(
     '/api/v1/principals/:id/tokens',
     {
       config: adminOnly,
       schema: {
         params: z.object({ id: z.coerce.number().int().positive() }),
-        body: z.object({ ttlDays: z.number().int().min(1).max(3650).optional() }).default({}),
+        // No body at all is fine: a token that does not expire.
+        body: z.object({ ttlDays: z.number().int().min(1).max(3650).optional() }).nullish(),
         response: {
           201: z.object({ token: z.string(), id: z.number(), prefix: z.string(), expiresAt: z.string().nullable() }),
           404: errorSchema,
@@ -66,7 +83,7 @@ export function registerAdminRoutes(app: ZodApp, context: RouteContext): void {
       },
     },
     async (request, reply) =>
-      reply.code(201).send(await admins.issueToken(request.principal!, request.params.id, request.body.ttlDays)),
+      reply.code(201).send(await admins.issueToken(request.principal!, request.params.id, request.body?.ttlDays)),
   );
 
   app.delete(
