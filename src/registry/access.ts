@@ -22,7 +22,8 @@ export type Role = (typeof roles)[number];
 const grants: Record<Role, readonly Permission[]> = {
   reader: ['model:read'],
   publisher: ['model:read', 'model:register'],
-  approver: ['model:read', 'model:approve'],
+  // Release managers: approve versions and move aliases (through the gate); never register or delete.
+  approver: ['model:read', 'model:approve', 'model:promote'],
   admin: permissions,
 };
 
@@ -39,10 +40,20 @@ export interface Principal {
 /** Whether `principal` holds `permission` on `model` (or on every model when `model` is undefined). */
 export function can(principal: Principal, permission: Permission, model?: string): boolean {
   return principal.bindings.some(
-    (binding) =>
-      (binding.scope === '*' || (model !== undefined && binding.scope === model)) &&
-      grants[binding.role].includes(permission),
+    (binding) => grants[binding.role].includes(permission) && scopeCovers(binding.scope, model),
   );
+}
+
+/**
+ * Scopes: `*` (every model), a model name, or a project `<project>.*` covering the models named
+ * `<project>.<anything>` (model names may hold dots for this). A scope never covers "no model": only
+ * `*` grants permissions that are not about one model (listing accounts, the audit log).
+ */
+export function scopeCovers(scope: string, model: string | undefined): boolean {
+  if (scope === '*') return true;
+  if (model === undefined) return false;
+  if (scope.endsWith('.*')) return model.startsWith(scope.slice(0, -1));
+  return scope === model;
 }
 
 /** Tokens look like `mls_<43 base64url characters>`: 256 random bits, recognisable in secret scanners. */

@@ -9,6 +9,7 @@ export {
   issueToken,
   permissions,
   roles,
+  scopeCovers,
 } from './access.js';
 export type { Annotations } from './annotations.js';
 export { annotateVersion, annotationsSchema } from './annotations.js';

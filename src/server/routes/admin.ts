@@ -9,7 +9,8 @@ export function registerAdminRoutes(app: ZodApp, context: RouteContext): void {
   const admins = new AccessAdmin(deps.database, audit);
   const adminOnly = { access: { permission: 'admin' as const } };
   const bindingSchema = z.object({
-    scope: z.union([z.literal('*'), z.string().regex(MODEL_NAME)]),
+    // `*`, a model, or a project `<project>.*`.
+    scope: z.union([z.literal('*'), z.string().regex(MODEL_NAME), z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}\.\*$/)]),
     role: z.enum(['reader', 'publisher', 'approver', 'admin']),
   });
 
