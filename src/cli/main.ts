@@ -8,6 +8,7 @@ import { registerAudit } from './commands/audit.js';
 import { registerBom } from './commands/bom.js';
 import { registerData } from './commands/data-scan.js';
 import { registerDigest } from './commands/digest.js';
+import { registerGateway } from './commands/gateway.js';
 import { registerRegistryClient } from './commands/registry-client.js';
 import { registerScan } from './commands/scan.js';
 import { registerServe } from './commands/serve.js';
@@ -38,6 +39,7 @@ export function buildProgram(io: Io): Command {
   registerVerifyAttestation(program, io);
   registerBom(program, io);
   registerServe(program, io);
+  registerGateway(program, io);
   registerAudit(program, io);
   registerRegistryClient(program, io);
   return program;

@@ -1,0 +1,79 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+const redisUrl = process.env.MLSECOPS_TEST_REDIS_URL;
+const scratch = mkdtempSync(join(tmpdir(), 'mlsecops-gateway-'));
+const children: ChildProcess[] = [];
+let upstream: Server;
+
+afterAll(() => {
+  for (const child of children) child.kill('SIGKILL');
+  upstream?.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+function startGateway(config: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/bin.ts', 'gateway', '--config', config, '--port', '0'],
+    {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  children.push(child);
+  let stderr = '';
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error(`gateway did not start: ${stderr}`)), 30_000);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(stderr);
+      if (match) {
+        clearTimeout(timer);
+        resolvePromise(match[1]!);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`gateway exited ${code}: ${stderr}`)));
+  });
+}
+
+// Two gateway processes sharing their limits through the real Redis (set by .ci/run).
+describe.skipIf(!redisUrl)('gateway replicas on Redis', () => {
+  beforeAll(async () => {
+    upstream = createServer((_request, response) => response.writeHead(200).end('{}'));
+    await new Promise<void>((done) => upstream.listen(0, '127.0.0.1', done));
+  });
+
+  it('share one key budget: across both replicas exactly the burst is allowed', async () => {
+    const key = randomBytes(12).toString('hex');
+    const config = join(scratch, 'gateway.yaml');
+    writeFileSync(
+      config,
+      `keys:
+  - id: replicas-${key.slice(0, 8)}
+    sha256: "${createHash('sha256').update(key).digest('hex')}"
+    models: ["*"]
+    limits: { requestsPerMinute: 1, burst: 6 }
+models:
+  echo: { upstream: "http://127.0.0.1:${(upstream.address() as AddressInfo).port}" }
+`,
+    );
+    const env = { MLSECOPS_REDIS_URL: redisUrl };
+    const [a, b] = await Promise.all([startGateway(config, env), startGateway(config, env)]);
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const response = await fetch(`${i % 2 ? a : b}/echo/x`, { headers: { 'x-api-key': key } });
+      statuses.push(response.status);
+    }
+    expect(statuses.filter((status) => status === 200)).toHaveLength(6);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(4);
+  }, 60_000);
+});

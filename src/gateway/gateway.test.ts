@@ -1,0 +1,155 @@
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type GatewayConfig, parseGatewayConfig } from './config.js';
+import { createGateway, jsonDepth } from './gateway.js';
+
+const KEY = 'k-test-123';
+let upstream: Server;
+let upstreamUrl: string;
+const seen: { url: string; headers: IncomingHttpHeaders; body: string }[] = [];
+let gateway: FastifyInstance;
+let gatewayUrl: string;
+let config: GatewayConfig;
+
+function configText(keySha: string, extra = ''): string {
+  return `
+keys:
+  - { id: app, sha256: '${keySha}', models: [ranker, chat], limits: { requestsPerMinute: 60, burst: 100 } }
+  - { id: other, sha256: '${'0'.repeat(64)}', models: [chat] }
+models:
+  ranker:
+    upstream: ${upstreamUrl}/v1/models
+    maxBodyBytes: 2048
+    schema: { type: object, required: [instances], properties: { instances: { type: array } } }
+  chat: { upstream: ${upstreamUrl}/v1, kind: openai }
+  slow: { upstream: ${upstreamUrl}/slow, timeoutMs: 300 }
+maxJsonDepth: 8
+${extra}`;
+}
+
+beforeAll(async () => {
+  upstream = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => {
+      body += chunk;
+    });
+    request.on('end', async () => {
+      seen.push({ url: request.url ?? '', headers: request.headers, body });
+      if (request.url?.startsWith('/slow')) return; // never answers
+      if (request.url === '/v1/chat/completions') {
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        response.write('data: first\n\n');
+        await new Promise((done) => setTimeout(done, 400));
+        response.end('data: [DONE]\n\n');
+        return;
+      }
+      response
+        .writeHead(200, { 'content-type': 'application/json', 'x-upstream': 'yes' })
+        .end(JSON.stringify({ echo: body, url: request.url }));
+    });
+  });
+  await new Promise<void>((done) => upstream.listen(0, '127.0.0.1', done));
+  upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+  config = parseGatewayConfig(configText(createHash('sha256').update(KEY).digest('hex')));
+  gateway = await createGateway({ config: () => config });
+  gatewayUrl = await gateway.listen({ host: '127.0.0.1', port: 0 });
+});
+afterAll(async () => {
+  await gateway.close();
+  upstream.closeAllConnections();
+  upstream.close();
+});
+
+const call = (path: string, init: RequestInit = {}, key = KEY) =>
+  fetch(`${gatewayUrl}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
+  });
+
+describe('gateway proxy', () => {
+  it('forwards to the model upstream without the caller credentials, and returns the answer', async () => {
+    const response = await call('/ranker/ranker:predict?v=1', {
+      method: 'POST',
+      body: JSON.stringify({ instances: [[1, 2]] }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-upstream')).toBe('yes');
+    expect(await response.json()).toEqual({ echo: '{"instances":[[1,2]]}', url: '/v1/models/ranker:predict?v=1' });
+    const forwarded = seen.at(-1)!;
+    expect(forwarded.headers.authorization).toBeUndefined();
+    expect(forwarded.headers['x-forwarded-for']).toBe('127.0.0.1');
+  });
+
+  it('streams server-sent events as they arrive', async () => {
+    const started = performance.now();
+    const response = await call('/chat/chat/completions', { method: 'POST', body: '{"stream":true}' });
+    const reader = response.body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    const firstAt = performance.now() - started;
+    expect(first).toContain('data: first');
+    let rest = '';
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+      rest += new TextDecoder().decode(chunk.value);
+    expect(rest).toContain('[DONE]');
+    // The first event came before the upstream finished (it waits 400 ms between events).
+    expect(performance.now() - started - firstAt).toBeGreaterThan(250);
+  });
+
+  it('refuses missing or unknown keys, and keys not allowed the model', async () => {
+    expect((await fetch(`${gatewayUrl}/ranker/x`)).status).toBe(401);
+    expect((await call('/ranker/x', {}, 'wrong')).status).toBe(401);
+    expect((await call('/nope/x')).status).toBe(404);
+    const other = parseGatewayConfig(configText('0'.repeat(64))).keys[1]!;
+    expect(other.models).toEqual(['chat']);
+  });
+
+  it('checks bodies: schema, size, nesting and syntax', async () => {
+    const post = (body: string) => call('/ranker/p', { method: 'POST', body });
+    expect((await post(JSON.stringify({ rows: [] }))).status).toBe(400);
+    expect((await post(JSON.stringify({ instances: [], pad: 'x'.repeat(3000) }))).status).toBe(413);
+    expect((await post(`{"instances":[${'['.repeat(20)}${']'.repeat(20)}]}`)).status).toBe(400);
+    expect((await post('{"instances": [1,')).status).toBe(400);
+  });
+
+  it('answers 504 when the model server does not answer in time', async () => {
+    config = { ...config, keys: config.keys.map((key) => (key.id === 'app' ? { ...key, models: ['*'] } : key)) };
+    const response = await call('/slow/x', { method: 'POST', body: '{}' });
+    expect(response.status).toBe(504);
+  });
+
+  it('applies a new configuration at once (hot reload): a key removed is refused', async () => {
+    const previous = config;
+    config = { ...config, keys: config.keys.filter((key) => key.id !== 'app') };
+    expect((await call('/ranker/p', { method: 'POST', body: '{"instances":[]}' })).status).toBe(401);
+    config = previous;
+  });
+
+  it('rate limits per key with a Retry-After', async () => {
+    config = parseGatewayConfig(configText(config.keys[0]!.sha256).replace('burst: 100', 'burst: 2'));
+    const statuses = [];
+    for (let i = 0; i < 4; i++)
+      statuses.push((await call('/ranker/p', { method: 'POST', body: '{"instances":[]}' })).status);
+    expect(statuses).toEqual([200, 200, 429, 429]);
+    const limited = await call('/ranker/p', { method: 'POST', body: '{"instances":[]}' });
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('rejects invalid configuration with the field named', () => {
+    expect(() => parseGatewayConfig('models: { x: { upstream: "file:///etc/passwd" } }\nkeys: []')).toThrow(
+      /models\.x\.upstream/,
+    );
+    expect(() => parseGatewayConfig('keys: [{ id: a, sha256: nothex, models: ["*"] }]\nmodels: {}')).toThrow(/sha256/);
+    expect(() => parseGatewayConfig(': : :')).toThrow();
+  });
+});
+
+describe('jsonDepth', () => {
+  it('counts brackets outside strings only', () => {
+    expect(jsonDepth('{"a":[1,{"b":2}]}')).toBe(3);
+    expect(jsonDepth('{"a":"[[[[\\"]]]"}')).toBe(1);
+    expect(jsonDepth('[]')).toBe(1);
+  });
+});

@@ -1,0 +1,75 @@
+import type { Redis } from 'ioredis';
+import type { RateLimit } from './config.js';
+
+export interface Decision {
+  readonly allowed: boolean;
+  /** When refused: how long until one request would be allowed. */
+  readonly retryAfterMs: number;
+}
+
+/** Token buckets by key: `take` spends one token if there is one. */
+export interface Buckets {
+  take(key: string, limit: RateLimit, now?: number): Promise<Decision>;
+}
+
+/** Tokens in a bucket after `elapsed` ms, and the decision for one request. */
+function refill(tokens: number, elapsedMs: number, limit: RateLimit): number {
+  return Math.min(limit.burst, tokens + (elapsedMs * limit.requestsPerMinute) / 60_000);
+}
+
+/** Buckets in this process's memory: the default, for one gateway replica. */
+export class MemoryBuckets implements Buckets {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  async take(key: string, limit: RateLimit, now = Date.now()): Promise<Decision> {
+    const bucket = this.buckets.get(key) ?? { tokens: limit.burst, at: now };
+    const tokens = refill(bucket.tokens, Math.max(0, now - bucket.at), limit);
+    if (this.buckets.size > 1_000_000) this.buckets.clear();
+    if (tokens >= 1) {
+      this.buckets.set(key, { tokens: tokens - 1, at: now });
+      return { allowed: true, retryAfterMs: 0 };
+    }
+    this.buckets.set(key, { tokens, at: now });
+    return { allowed: false, retryAfterMs: Math.ceil(((1 - tokens) * 60_000) / limit.requestsPerMinute) };
+  }
+}
+
+// One atomic step per request in Redis: refill by elapsed time (Redis's clock, so replicas with
+// skewed clocks agree), spend a token if there is one, and keep the bucket only as long as it takes
+// to fill up again.
+const TAKE = `
+local tokens = tonumber(redis.call('HGET', KEYS[1], 't'))
+local at = tonumber(redis.call('HGET', KEYS[1], 'a'))
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local perMs = tonumber(ARGV[2]) / 60000
+local burst = tonumber(ARGV[3])
+if tokens == nil then tokens = burst; at = now end
+tokens = math.min(burst, tokens + math.max(0, now - at) * perMs)
+local allowed = 0
+if tokens >= 1 then tokens = tokens - 1; allowed = 1 end
+redis.call('HSET', KEYS[1], 't', tostring(tokens), 'a', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil(burst / perMs) + 1000)
+if allowed == 1 then return {1, 0} end
+return {0, math.ceil((1 - tokens) / perMs)}
+`;
+
+/** Buckets in Redis, shared by every gateway replica using the same Redis. */
+export class RedisBuckets implements Buckets {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = 'mlsecops:gw:',
+  ) {}
+
+  async take(key: string, limit: RateLimit): Promise<Decision> {
+    const [allowed, retry] = (await this.redis.eval(
+      TAKE,
+      1,
+      `${this.prefix}${key}`,
+      '0',
+      String(limit.requestsPerMinute),
+      String(limit.burst),
+    )) as [number, number];
+    return { allowed: allowed === 1, retryAfterMs: Number(retry) };
+  }
+}
