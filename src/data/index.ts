@@ -5,3 +5,5 @@ export type { RedactionResult } from './redact/redact-dataset.js';
 export { RedactionError, redactDataset } from './redact/redact-dataset.js';
 export type { DataScanOptions } from './scan-data.js';
 export { scanData } from './scan-data.js';
+export type { TextRedaction } from './redact/text.js';
+export { redactText } from './redact/text.js';

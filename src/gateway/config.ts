@@ -42,6 +42,17 @@ export const gatewayConfigSchema = z.object({
       limits: rate.optional(),
       /** JSON Schema every request body must satisfy. */
       schema: z.record(z.string(), z.unknown()).optional(),
+      /**
+       * Detectors for chat models: `block` refuses, `alert` lets through and reports (shadow mode),
+       * `off`. `failOpen` says what happens when a detector itself fails: pass (true) or refuse.
+       */
+      detectors: z
+        .object({
+          promptInjection: z.enum(['block', 'alert', 'off']).default('alert'),
+          outputRedaction: z.enum(['redact', 'alert', 'off']).default('off'),
+          failOpen: z.boolean().default(false),
+        })
+        .default({ promptInjection: 'alert', outputRedaction: 'off', failOpen: false }),
     }),
   ),
   limits: z

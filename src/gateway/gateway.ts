@@ -3,8 +3,10 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Ajv, type ValidateFunction } from 'ajv';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Agent, request as upstreamRequest } from 'undici';
+import { redactText } from '../data/index.js';
 import type { GatewayConfig, RateLimit } from './config.js';
 import { type Buckets, MemoryBuckets } from './limits.js';
+import { promptHits, requestText } from './prompt-rules.js';
 
 export interface GatewayDeps {
   /** The configuration in force; called per request, so a reloaded file applies at once. */
@@ -140,17 +142,53 @@ export async function createGateway(deps: GatewayDeps): Promise<FastifyInstance>
         }
       }
     }
-    return forward(request, reply, target.upstream, target.timeoutMs, target.retries, body);
+    const verdicts: string[] = [];
+    let parsedBody: unknown;
+    if (target.kind === 'openai' && body && body.length > 0) {
+      try {
+        parsedBody = JSON.parse(body.toString('utf8'));
+      } catch {
+        parsedBody = undefined;
+      }
+      const { detectors } = target;
+      if (detectors.promptInjection !== 'off') {
+        let hits: ReturnType<typeof promptHits>;
+        try {
+          hits = promptHits(requestText(parsedBody));
+        } catch (error) {
+          if (!detectors.failOpen) return refuse(reply, 503, 'DETECTOR_FAILED', 'prompt check failed (fail-closed)');
+          request.log.error({ err: error }, 'prompt check failed; passing (fail-open)');
+          hits = [];
+        }
+        if (hits.length > 0) {
+          const rules = [...new Set(hits.map((hit) => hit.rule))];
+          request.log.warn({ model, key: key.id, rules, mode: detectors.promptInjection }, 'prompt injection');
+          if (detectors.promptInjection === 'block') {
+            return reply.code(403).send({ error: 'PROMPT_INJECTION', message: 'the prompt was refused', rules });
+          }
+          verdicts.push(...rules.map((rule) => `prompt-injection:${rule}`));
+        }
+      }
+      if (detectors.outputRedaction === 'redact' && (parsedBody as { stream?: unknown })?.stream === true) {
+        return refuse(
+          reply,
+          400,
+          'STREAM_NOT_ALLOWED',
+          'this model redacts answers, which needs them whole: set stream to false',
+        );
+      }
+    }
+    if (verdicts.length > 0) reply.header('x-mlsecops-verdicts', verdicts.join(', '));
+    return forward(request, reply, target, body);
   });
 
   async function forward(
     request: FastifyRequest,
     reply: FastifyReply,
-    upstream: string,
-    timeoutMs: number,
-    retries: number,
+    target: GatewayConfig['models'][string],
     body: Buffer | undefined,
   ): Promise<FastifyReply> {
+    const { upstream, timeoutMs, retries } = target;
     const rest = (request.params as { '*': string })['*'];
     const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
     const url = new URL(`${upstream.replace(/\/$/, '')}/${rest}${query}`);
@@ -175,6 +213,10 @@ export async function createGateway(deps: GatewayDeps): Promise<FastifyInstance>
         for (const [name, value] of Object.entries(response.headers)) {
           if (value !== undefined && !DROPPED.has(name)) reply.header(name, value);
         }
+        const json = /application\/json/i.test(String(response.headers['content-type'] ?? ''));
+        if (target.kind === 'openai' && target.detectors.outputRedaction !== 'off' && json) {
+          return reply.send(await scanAnswer(request, reply, target.detectors.outputRedaction, response.body));
+        }
         return reply.send(response.body);
       } catch (error) {
         if (idempotent && attempt < retries) continue;
@@ -190,6 +232,55 @@ export async function createGateway(deps: GatewayDeps): Promise<FastifyInstance>
   }
 
   return app;
+}
+
+/** Largest answer read whole for output scanning. */
+const MAX_SCANNED_ANSWER = 8 << 20;
+
+/**
+ * Scans a chat answer for personal data and secrets with the dataset scanner's detectors: `redact`
+ * replaces each with `[ENTITY]`, `alert` only reports. Answers too large to hold are refused (502).
+ */
+async function scanAnswer(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  mode: 'redact' | 'alert',
+  body: AsyncIterable<Buffer>,
+): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > MAX_SCANNED_ANSWER) {
+      reply.code(502);
+      return JSON.stringify({ error: 'ANSWER_TOO_LARGE', message: 'the answer is too large to scan' });
+    }
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  let answer: { choices?: { message?: { content?: unknown }; text?: unknown }[] };
+  try {
+    answer = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  const found = new Set<string>();
+  for (const choice of answer.choices ?? []) {
+    for (const holder of [choice.message, choice] as { content?: unknown; text?: unknown }[]) {
+      for (const field of ['content', 'text'] as const) {
+        const value = holder?.[field];
+        if (typeof value !== 'string') continue;
+        const redaction = redactText(value);
+        for (const entity of redaction.entities) found.add(entity);
+        if (mode === 'redact' && redaction.entities.length > 0) holder[field] = redaction.text;
+      }
+    }
+  }
+  if (found.size > 0) {
+    request.log.warn({ entities: [...found], mode }, 'sensitive data in a model answer');
+    reply.header('x-mlsecops-output', `${mode === 'redact' ? 'redacted' : 'found'}: ${[...found].join(', ')}`);
+  }
+  return mode === 'redact' && found.size > 0 ? JSON.stringify(answer) : text;
 }
 
 /** The API key: `Authorization: Bearer <key>` or `x-api-key: <key>`. */
