@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GatewayConfig, parseGatewayConfig } from './config.js';
 import { createGateway, jsonDepth } from './gateway.js';
+import type { GatewayEvent } from './telemetry.js';
 
 const KEY = 'k-test-123';
 let upstream: Server;
@@ -226,5 +227,33 @@ models:
 
   it('refuses streaming where answers must be redacted whole', async () => {
     expect((await chat('guarded', 'hello', { stream: true })).status).toBe(400);
+  });
+});
+
+describe('events and metrics', () => {
+  it('emits one event per request and serves Prometheus metrics', async () => {
+    const events: GatewayEvent[] = [];
+    const local = await createGateway({
+      config: () => config,
+      events: { write: async (batch) => void events.push(...batch) },
+    });
+    const base = await local.listen({ host: '127.0.0.1', port: 0 });
+    const key = config.keys[0]!;
+    expect(key.id).toBe('app');
+    await fetch(`${base}/ranker/p`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: '{"instances":[]}',
+    });
+    await fetch(`${base}/ranker/p`, { method: 'POST' });
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    await local.close();
+    expect(events.map((e) => [e.model, e.key, e.status])).toEqual([
+      ['ranker', 'app', 200],
+      ['ranker', null, 401],
+    ]);
+    expect(events[0]?.bodySha256).toBe(createHash('sha256').update('{"instances":[]}').digest('hex'));
+    expect(metrics).toMatch(/mlsecops_gateway_requests_total\{model="ranker",status="200"\} 1/);
+    expect(metrics).toMatch(/mlsecops_gateway_request_seconds_bucket/);
   });
 });

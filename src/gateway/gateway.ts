@@ -7,12 +7,29 @@ import { redactText } from '../data/index.js';
 import type { GatewayConfig, RateLimit } from './config.js';
 import { type Buckets, MemoryBuckets } from './limits.js';
 import { promptHits, requestText } from './prompt-rules.js';
+import { EventQueue, type EventSink, GatewayMetrics } from './telemetry.js';
 
 export interface GatewayDeps {
   /** The configuration in force; called per request, so a reloaded file applies at once. */
   readonly config: () => GatewayConfig;
+  /** Where per-request events go (batched, never waited on); none when omitted. */
+  readonly events?: EventSink;
   readonly buckets?: Buckets;
   readonly logger?: boolean | { level: string };
+}
+
+/** What the gateway learned about a request, for its event and metrics. */
+interface RequestFacts {
+  readonly model: string;
+  key: string | null;
+  readonly verdicts: string[];
+  bodySha256: string | null;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    gateway?: RequestFacts;
+  }
 }
 
 /** Headers never forwarded: hop-by-hop ones, and the caller's credentials for this gateway. */
@@ -70,6 +87,27 @@ export async function createGateway(deps: GatewayDeps): Promise<FastifyInstance>
     bodyLimit: 64 << 20,
   });
   const buckets = deps.buckets ?? new MemoryBuckets();
+  const metrics = new GatewayMetrics();
+  const events = new EventQueue(deps.events, metrics);
+  app.addHook('onClose', async () => events.close());
+  // One event and one set of metrics per proxied request, after the response is sent.
+  app.addHook('onResponse', async (request, reply) => {
+    const facts = request.gateway;
+    if (!facts) return;
+    const latency = reply.elapsedTime;
+    metrics.requests.inc({ model: facts.model, status: String(reply.statusCode) });
+    metrics.latency.observe({ model: facts.model }, latency / 1000);
+    for (const verdict of facts.verdicts) metrics.detections.inc({ verdict });
+    events.push({
+      at: new Date().toISOString(),
+      model: facts.model,
+      key: facts.key,
+      status: reply.statusCode,
+      latencyMs: Math.round(latency * 100) / 100,
+      verdicts: facts.verdicts,
+      bodySha256: facts.bodySha256,
+    });
+  });
   const agent = new Agent({ keepAliveTimeout: 10_000, connections: 256 });
   app.addHook('onClose', async () => agent.close());
   const ajv = new Ajv({ allErrors: false, strict: false });
@@ -92,12 +130,17 @@ export async function createGateway(deps: GatewayDeps): Promise<FastifyInstance>
   };
 
   app.get('/healthz', async () => ({ ok: true }));
+  app.get('/metrics', async (_request, reply) =>
+    reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
 
   app.all('/:model/*', async (request, reply) => {
     const config = deps.config();
     const { model } = request.params as { model: string };
     const target = config.models[model];
     if (!target) return refuse(reply, 404, 'UNKNOWN_MODEL', `no model ${model}`);
+    const facts: RequestFacts = { model, key: null, verdicts: [], bodySha256: null };
+    request.gateway = facts;
     if (await limited(reply, `ip:${request.ip}`, config.limits.perIp)) return reply;
 
     const presented = apiKeyOf(request.headers);
@@ -107,10 +150,12 @@ export async function createGateway(deps: GatewayDeps): Promise<FastifyInstance>
     if (!key.models.includes('*') && !key.models.includes(model)) {
       return refuse(reply, 403, 'FORBIDDEN', `key ${key.id} may not call ${model}`);
     }
+    facts.key = key.id;
     if (await limited(reply, `key:${key.id}`, key.limits ?? config.limits.perKey)) return reply;
     if (await limited(reply, `model:${model}`, target.limits)) return reply;
 
     const body = request.body as Buffer | undefined;
+    if (body && body.length > 0) facts.bodySha256 = createHash('sha256').update(body).digest('hex');
     if (body && body.length > target.maxBodyBytes) {
       return refuse(reply, 413, 'TOO_LARGE', `request body over ${target.maxBodyBytes} bytes`);
     }
@@ -164,6 +209,7 @@ export async function createGateway(deps: GatewayDeps): Promise<FastifyInstance>
           const rules = [...new Set(hits.map((hit) => hit.rule))];
           request.log.warn({ model, key: key.id, rules, mode: detectors.promptInjection }, 'prompt injection');
           if (detectors.promptInjection === 'block') {
+            facts.verdicts.push(...rules.map((rule) => `prompt-injection:${rule}:blocked`));
             return reply.code(403).send({ error: 'PROMPT_INJECTION', message: 'the prompt was refused', rules });
           }
           verdicts.push(...rules.map((rule) => `prompt-injection:${rule}`));
@@ -178,6 +224,7 @@ export async function createGateway(deps: GatewayDeps): Promise<FastifyInstance>
         );
       }
     }
+    facts.verdicts.push(...verdicts);
     if (verdicts.length > 0) reply.header('x-mlsecops-verdicts', verdicts.join(', '));
     return forward(request, reply, target, body);
   });

@@ -6,3 +6,5 @@ export type { Buckets, Decision } from './limits.js';
 export { MemoryBuckets, RedisBuckets } from './limits.js';
 export type { PromptHit } from './prompt-rules.js';
 export { normalise, promptHits, requestText } from './prompt-rules.js';
+export type { EventSink, GatewayEvent } from './telemetry.js';
+export { EventQueue, GatewayMetrics, JsonLinesSink } from './telemetry.js';

@@ -6,6 +6,7 @@ import {
   createGateway,
   type GatewayConfig,
   GatewayConfigError,
+  JsonLinesSink,
   loadGatewayConfig,
   RedisBuckets,
 } from '../../gateway/index.js';
@@ -19,7 +20,8 @@ export function registerGateway(program: Command, io: Io): void {
     .requiredOption('--config <file>', 'gateway configuration (YAML or JSON); reloaded when it changes')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on', '8081')
-    .action(async (flags: { config: string; host: string; port: string }) => {
+    .option('--events <file>', 'append one JSON line per request to this file (batched, never blocking)')
+    .action(async (flags: { config: string; host: string; port: string; events?: string }) => {
       let config: GatewayConfig;
       try {
         config = await loadGatewayConfig(flags.config);
@@ -34,6 +36,7 @@ export function registerGateway(program: Command, io: Io): void {
         config: () => config,
         logger: { level: 'info' },
         ...(buckets ? { buckets } : {}),
+        ...(flags.events ? { events: new JsonLinesSink(flags.events) } : {}),
       });
       // Hot reload: a valid new file replaces the configuration; an invalid one is reported and ignored.
       const watcher = watch(flags.config, { persistent: false }, () => {

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { EventQueue, type GatewayEvent, GatewayMetrics } from './telemetry.js';
+
+const event = (n: number): GatewayEvent => ({
+  at: new Date(0).toISOString(),
+  model: 'm',
+  key: 'k',
+  status: 200,
+  latencyMs: n,
+  verdicts: [],
+  bodySha256: null,
+});
+
+describe('EventQueue', () => {
+  it('never blocks: past capacity it counts and drops', async () => {
+    const written: GatewayEvent[] = [];
+    const metrics = new GatewayMetrics();
+    const queue = new EventQueue({ write: async (batch) => void written.push(...batch) }, metrics, 3, 60_000);
+    for (let i = 0; i < 5; i++) queue.push(event(i));
+    await queue.close();
+    expect(written.map((e) => e.latencyMs)).toEqual([0, 1, 2]);
+    expect(await metrics.dropped.get()).toMatchObject({ values: [{ value: 2 }] });
+  });
+
+  it('a failing sink loses its batch, counted, and later batches still go', async () => {
+    const metrics = new GatewayMetrics();
+    let fail = true;
+    const written: GatewayEvent[] = [];
+    const queue = new EventQueue(
+      {
+        write: async (batch) => {
+          if (fail) throw new Error('disk full');
+          written.push(...batch);
+        },
+      },
+      metrics,
+      100,
+      60_000,
+    );
+    queue.push(event(1));
+    await queue.flush();
+    fail = false;
+    queue.push(event(2));
+    await queue.close();
+    expect(written.map((e) => e.latencyMs)).toEqual([2]);
+    expect((await metrics.dropped.get()).values[0]?.value).toBe(1);
+  });
+});

@@ -1,0 +1,110 @@
+import { appendFile } from 'node:fs/promises';
+import { Counter, Histogram, Registry } from 'prom-client';
+
+/** One request as the monitor sees it: who, which model, how it went, what the detectors said. */
+export interface GatewayEvent {
+  readonly at: string;
+  readonly model: string;
+  readonly key: string | null;
+  readonly status: number;
+  readonly latencyMs: number;
+  readonly verdicts: readonly string[];
+  /** SHA-256 of the request body: enough to spot repeated probing without keeping prompts. */
+  readonly bodySha256: string | null;
+}
+
+/** Where events go in batches: a file now, the monitor's event store later. */
+export interface EventSink {
+  write(events: readonly GatewayEvent[]): Promise<void>;
+}
+
+/** Events as JSON lines appended to a file. */
+export class JsonLinesSink implements EventSink {
+  constructor(private readonly path: string) {}
+
+  async write(events: readonly GatewayEvent[]): Promise<void> {
+    await appendFile(this.path, events.map((event) => `${JSON.stringify(event)}\n`).join(''));
+  }
+}
+
+/** Prometheus metrics of the gateway, in a registry of its own. */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  readonly requests = new Counter({
+    name: 'mlsecops_gateway_requests_total',
+    help: 'Requests by model and status code.',
+    labelNames: ['model', 'status'],
+    registers: [this.registry],
+  });
+  readonly latency = new Histogram({
+    name: 'mlsecops_gateway_request_seconds',
+    help: 'Time from request to response, upstream included.',
+    labelNames: ['model'],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+  readonly detections = new Counter({
+    name: 'mlsecops_gateway_detections_total',
+    help: 'Detector verdicts by detector rule.',
+    labelNames: ['verdict'],
+    registers: [this.registry],
+  });
+  readonly dropped = new Counter({
+    name: 'mlsecops_gateway_events_dropped_total',
+    help: 'Events dropped because the queue was full or the sink failed.',
+    registers: [this.registry],
+  });
+}
+
+/**
+ * A bounded queue between requests and the event sink: requests only push (never wait); a timer
+ * writes batches; when the queue is full, events are counted and dropped, never allowed to block.
+ */
+export class EventQueue {
+  private queue: GatewayEvent[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+
+  constructor(
+    private readonly sink: EventSink | undefined,
+    private readonly metrics: GatewayMetrics,
+    private readonly capacity = 10_000,
+    intervalMs = 500,
+  ) {
+    if (sink) {
+      this.timer = setInterval(() => void this.flush(), intervalMs);
+      this.timer.unref();
+    }
+  }
+
+  push(event: GatewayEvent): void {
+    if (!this.sink) return;
+    if (this.queue.length >= this.capacity) {
+      this.metrics.dropped.inc();
+      return;
+    }
+    this.queue.push(event);
+  }
+
+  /** Writes what is queued; a failing sink loses that batch (counted), it never stops requests. */
+  async flush(): Promise<void> {
+    if (!this.sink || this.queue.length === 0) return this.flushing;
+    if (this.flushing) return this.flushing;
+    const batch = this.queue;
+    this.queue = [];
+    const sink = this.sink;
+    this.flushing = sink
+      .write(batch)
+      .catch(() => this.metrics.dropped.inc(batch.length))
+      .finally(() => {
+        this.flushing = undefined;
+      });
+    return this.flushing;
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.flush();
+    await this.flushing;
+  }
+}
