@@ -20,8 +20,9 @@ export function registerGateway(program: Command, io: Io): void {
     .requiredOption('--config <file>', 'gateway configuration (YAML or JSON); reloaded when it changes')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on', '8081')
+    .option('--log-level <level>', 'pino log level (info logs every request)', 'info')
     .option('--events <file>', 'append one JSON line per request to this file (batched, never blocking)')
-    .action(async (flags: { config: string; host: string; port: string; events?: string }) => {
+    .action(async (flags: { config: string; host: string; port: string; events?: string; logLevel: string }) => {
       let config: GatewayConfig;
       try {
         config = await loadGatewayConfig(flags.config);
@@ -34,7 +35,7 @@ export function registerGateway(program: Command, io: Io): void {
       const buckets: Buckets | undefined = redis ? new RedisBuckets(redis) : undefined;
       const app = await createGateway({
         config: () => config,
-        logger: { level: 'info' },
+        logger: { level: flags.logLevel },
         ...(buckets ? { buckets } : {}),
         ...(flags.events ? { events: new JsonLinesSink(flags.events) } : {}),
       });
