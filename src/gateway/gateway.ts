@@ -264,6 +264,11 @@ export async function createGateway(deps: GatewayDeps): Promise<FastifyInstance>
         if (target.kind === 'openai' && target.detectors.outputRedaction !== 'off' && json) {
           return reply.send(await scanAnswer(request, reply, target.detectors.outputRedaction, response.body));
         }
+        // Small answers of known length go out in one write; anything else (streams, SSE) is piped.
+        const length = Number(response.headers['content-length'] ?? Number.NaN);
+        if (Number.isFinite(length) && length <= SMALL_ANSWER) {
+          return reply.send(Buffer.from(await response.body.arrayBuffer()));
+        }
         return reply.send(response.body);
       } catch (error) {
         if (idempotent && attempt < retries) continue;
@@ -280,6 +285,9 @@ export async function createGateway(deps: GatewayDeps): Promise<FastifyInstance>
 
   return app;
 }
+
+/** Answers up to this size with a known length are sent as one buffer rather than piped. */
+const SMALL_ANSWER = 256 << 10;
 
 /** Largest answer read whole for output scanning. */
 const MAX_SCANNED_ANSWER = 8 << 20;
