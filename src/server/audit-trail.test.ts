@@ -8,6 +8,7 @@ import { bootstrapAdmin, createPrincipal, issueToken } from '../registry/index.j
 import { LocalBlobStore } from '../store/index.js';
 import { testDatabases } from '../store/test-support.js';
 import { createApp } from './app.js';
+import { upload } from './test-support.js';
 
 const examples = resolve(import.meta.dirname, '../../examples/models');
 const scratch = mkdtempSync(join(tmpdir(), 'mlsecops-audit-trail-'));
@@ -27,12 +28,7 @@ describe.each(testDatabases)('audit trail on $name', ({ name, open }) => {
       authorization: `Bearer ${(await issueToken(database, await createPrincipal(database, 'rev', 'user', [{ scope: '*', role: 'approver' }]))).token}`,
     };
     await app.inject({ method: 'POST', url: '/api/v1/models', headers: admin, payload: { name: 'audited' } });
-    await app.inject({
-      method: 'POST',
-      url: '/api/v1/models/audited/versions',
-      headers: { ...admin, 'content-type': 'application/octet-stream' },
-      payload: readFileSync(join(examples, 'encoder.safetensors')),
-    });
+    await upload(app, '/api/v1/models/audited/versions', admin, readFileSync(join(examples, 'encoder.safetensors')));
     await app.inject({
       method: 'POST',
       url: '/api/v1/models/audited/versions/1/approvals',

@@ -8,6 +8,7 @@ import { bootstrapAdmin, createPrincipal, issueToken } from '../registry/index.j
 import { LocalBlobStore, S3BlobStore } from '../store/index.js';
 import { testDatabases } from '../store/test-support.js';
 import { createApp } from './app.js';
+import { upload } from './test-support.js';
 
 const examples = resolve(import.meta.dirname, '../../examples/models');
 const scratch = mkdtempSync(join(tmpdir(), 'mlsecops-versions-'));
@@ -91,12 +92,7 @@ describe.each(testDatabases)('annotations and evidence on $name', ({ name, open 
     const admin = { authorization: `Bearer ${(await bootstrapAdmin(database))!.token}` };
     await app.inject({ method: 'POST', url: '/api/v1/models', headers: admin, payload: { name: 'carded' } });
     for (let i = 0; i < 2; i++) {
-      await app.inject({
-        method: 'POST',
-        url: '/api/v1/models/carded/versions',
-        headers: { ...admin, 'content-type': 'application/octet-stream' },
-        payload: readFileSync(join(examples, 'encoder.safetensors')),
-      });
+      await upload(app, '/api/v1/models/carded/versions', admin, readFileSync(join(examples, 'encoder.safetensors')));
     }
     const patch = (payload: unknown) =>
       app.inject({
@@ -169,17 +165,10 @@ describe('registry server on object storage', () => {
     const app = await createApp({ database, blobs });
     const admin = { authorization: `Bearer ${(await bootstrapAdmin(database))!.token}` };
     await app.inject({ method: 'POST', url: '/api/v1/models', headers: admin, payload: { name: 'stored' } });
-    const upload = async (file: string) =>
-      (
-        await app.inject({
-          method: 'POST',
-          url: '/api/v1/models/stored/versions',
-          headers: { ...admin, 'content-type': 'application/octet-stream' },
-          payload: readFileSync(join(examples, file)),
-        })
-      ).json();
-    expect(await upload('encoder.safetensors')).toMatchObject({ status: 'available' });
-    expect(await upload('backdoored-classifier.pkl')).toMatchObject({ status: 'rejected' });
+    const push = async (file: string) =>
+      (await upload(app, '/api/v1/models/stored/versions', admin, readFileSync(join(examples, file)))).json();
+    expect(await push('encoder.safetensors')).toMatchObject({ status: 'available' });
+    expect(await push('backdoored-classifier.pkl')).toMatchObject({ status: 'rejected' });
     const download = await app.inject({
       method: 'GET',
       url: '/api/v1/models/stored/versions/1/artifact',
@@ -200,14 +189,7 @@ describe('archive uploads', () => {
     await app.inject({ method: 'POST', url: '/api/v1/models', headers: admin, payload: { name: 'packed' } });
     const archives = resolve(import.meta.dirname, '../scan/archive/testdata');
     const statusOf = async (file: string) =>
-      (
-        await app.inject({
-          method: 'POST',
-          url: '/api/v1/models/packed/versions',
-          headers: { ...admin, 'content-type': 'application/octet-stream' },
-          payload: readFileSync(join(archives, file)),
-        })
-      ).json().status;
+      (await upload(app, '/api/v1/models/packed/versions', admin, readFileSync(join(archives, file)))).json().status;
     expect(await statusOf('clean.tar')).toBe('available');
     for (const file of ['climbing.tar', 'absolute.tar', 'special.tar', 'slip.zip', 'control-chars.zip']) {
       expect(await statusOf(file), file).toBe('rejected');
@@ -239,12 +221,7 @@ describe.each(testDatabases)('deleting versions on $name', ({ name, open }) => {
     };
     await app.inject({ method: 'POST', url: '/api/v1/models', headers: admin, payload: { name: 'pruned' } });
     for (let i = 0; i < 2; i++) {
-      await app.inject({
-        method: 'POST',
-        url: '/api/v1/models/pruned/versions',
-        headers: { ...ci, 'content-type': 'application/octet-stream' },
-        payload: readFileSync(join(examples, 'encoder.safetensors')),
-      });
+      await upload(app, '/api/v1/models/pruned/versions', ci, readFileSync(join(examples, 'encoder.safetensors')));
     }
     const remove = (path: string, headers = admin) =>
       app.inject({ method: 'DELETE', url: `/api/v1/models/${path}`, headers });
@@ -300,12 +277,7 @@ describe.each(testDatabases)('concurrent uploads on $name', ({ name, open }) => 
     const bytes = readFileSync(join(examples, 'embeddings.npy'));
     const results = await Promise.all(
       Array.from({ length: 6 }, (_, i) =>
-        app.inject({
-          method: 'POST',
-          url: '/api/v1/models/busy/versions',
-          headers: { ...admin, 'content-type': 'application/octet-stream' },
-          payload: Buffer.concat([bytes, Buffer.from([i])]),
-        }),
+        upload(app, '/api/v1/models/busy/versions', admin, Buffer.concat([bytes, Buffer.from([i])])),
       ),
     );
     expect(results.map((r) => r.statusCode)).toEqual([201, 201, 201, 201, 201, 201]);
