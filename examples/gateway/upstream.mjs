@@ -26,14 +26,12 @@ const server = createServer(async (request, response) => {
     const { stream = false } = JSON.parse(body || '{}');
     const words = ['Hello', ' from', ' the', ' sample', ' model.'];
     if (!stream) {
-      response
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(
-          JSON.stringify({
-            object: 'chat.completion',
-            choices: [{ index: 0, message: { role: 'assistant', content: words.join('') } }],
-          }),
-        );
+      response.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          object: 'chat.completion',
+          choices: [{ index: 0, message: { role: 'assistant', content: words.join('') } }],
+        }),
+      );
       return;
     }
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
