@@ -14,8 +14,20 @@ export interface GatewayDeps {
   readonly config: () => GatewayConfig;
   /** Where per-request events go (batched, never waited on); none when omitted. */
   readonly events?: EventSink;
+  /**
+   * Callers other than the configuration's keys (the registry's tokens when mounted in `serve`):
+   * who the bearer is and whether they may call a model; undefined when the token is not theirs.
+   */
+  readonly callers?: (token: string) => Promise<Caller | undefined>;
   readonly buckets?: Buckets;
   readonly logger?: boolean | { level: string };
+}
+
+/** Who is calling, as the gateway needs it: an id for limits and events, and the models allowed. */
+export interface Caller {
+  readonly id: string;
+  mayCall(model: string): boolean;
+  readonly limits?: RateLimit;
 }
 
 /** What the gateway learned about a request, for its event and metrics. */
@@ -86,6 +98,16 @@ export async function createGateway(deps: GatewayDeps): Promise<FastifyInstance>
       : false,
     bodyLimit: 64 << 20,
   });
+  await app.register(gatewayRoutes, deps);
+  return app;
+}
+
+/**
+ * The gateway as a Fastify plugin: registered at the root by `createGateway`, or under a prefix of
+ * another app (`mlsecops serve --gateway-config` mounts it at `/gateway`). Its routes authenticate
+ * callers themselves, so they declare public access to a host app that asks.
+ */
+export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Promise<void> {
   const buckets = deps.buckets ?? new MemoryBuckets();
   const metrics = new GatewayMetrics();
   const events = new EventQueue(deps.events, metrics);
@@ -117,6 +139,20 @@ export async function createGateway(deps: GatewayDeps): Promise<FastifyInstance>
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 64 << 20 }, (_request, body, done) => done(null, body));
 
+  /** A configuration key (by hash), else whoever the host's caller check says. */
+  const callerOf = async (token: string, config: GatewayConfig): Promise<Caller | undefined> => {
+    const hash = keyHash(token);
+    const entry = config.keys.find((candidate) => timingSafeEqual(Buffer.from(candidate.sha256, 'hex'), hash));
+    if (entry) {
+      return {
+        id: entry.id,
+        mayCall: (model) => entry.models.includes('*') || entry.models.includes(model),
+        ...(entry.limits ? { limits: entry.limits } : {}),
+      };
+    }
+    return deps.callers ? deps.callers(token) : undefined;
+  };
+
   const refuse = (reply: FastifyReply, status: number, error: string, message: string) =>
     reply.code(status).send({ error, message });
 
@@ -129,12 +165,13 @@ export async function createGateway(deps: GatewayDeps): Promise<FastifyInstance>
     return true;
   };
 
-  app.get('/healthz', async () => ({ ok: true }));
-  app.get('/metrics', async (_request, reply) =>
+  const open = { config: { access: { public: true as const } } };
+  app.get('/healthz', open, async () => ({ ok: true }));
+  app.get('/metrics', open, async (_request, reply) =>
     reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
 
-  app.all('/:model/*', async (request, reply) => {
+  app.all('/:model/*', open, async (request, reply) => {
     const config = deps.config();
     const { model } = request.params as { model: string };
     const target = config.models[model];
@@ -144,12 +181,9 @@ export async function createGateway(deps: GatewayDeps): Promise<FastifyInstance>
     if (await limited(reply, `ip:${request.ip}`, config.limits.perIp)) return reply;
 
     const presented = apiKeyOf(request.headers);
-    const hash = presented ? keyHash(presented) : undefined;
-    const key = hash ? config.keys.find((entry) => timingSafeEqual(Buffer.from(entry.sha256, 'hex'), hash)) : undefined;
+    const key = presented ? await callerOf(presented, config) : undefined;
     if (!key) return refuse(reply, 401, 'UNAUTHENTICATED', 'a valid API key is required');
-    if (!key.models.includes('*') && !key.models.includes(model)) {
-      return refuse(reply, 403, 'FORBIDDEN', `key ${key.id} may not call ${model}`);
-    }
+    if (!key.mayCall(model)) return refuse(reply, 403, 'FORBIDDEN', `key ${key.id} may not call ${model}`);
     facts.key = key.id;
     if (await limited(reply, `key:${key.id}`, key.limits ?? config.limits.perKey)) return reply;
     if (await limited(reply, `model:${model}`, target.limits)) return reply;
@@ -282,8 +316,6 @@ export async function createGateway(deps: GatewayDeps): Promise<FastifyInstance>
       }
     }
   }
-
-  return app;
 }
 
 /** Answers up to this size with a known length are sent as one buffer rather than piped. */

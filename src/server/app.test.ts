@@ -1,8 +1,12 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseGatewayConfig } from '../gateway/index.js';
 import { bootstrapAdmin, createPrincipal, issueToken } from '../registry/index.js';
 import { type Database, LocalBlobStore } from '../store/index.js';
 import { testDatabases } from '../store/test-support.js';
@@ -188,5 +192,52 @@ describe('failed-authentication limit', () => {
     expect(statuses).toEqual([401, 401, 401, 429, 429]);
     await app.close();
     await database.close();
+  });
+});
+
+describe('gateway mounted in the registry server', () => {
+  it('serves /gateway with registry tokens, per-model rights from the roles, and config keys alike', async () => {
+    const model = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
+    });
+    await new Promise<void>((done) => model.listen(0, '127.0.0.1', done));
+    const upstream = `http://127.0.0.1:${(model.address() as AddressInfo).port}`;
+    const config = parseGatewayConfig(`
+keys: [{ id: cfg, sha256: '${createHash('sha256').update('config-key').digest('hex')}', models: ['*'] }]
+models:
+  ranker: { upstream: ${upstream} }
+  secret: { upstream: ${upstream} }
+`);
+    const database = await testDatabases[0]!.open();
+    const app = await createApp({
+      database,
+      blobs: await LocalBlobStore.create(join(scratch, 'mounted')),
+      gateway: { config: () => config },
+    });
+    await bootstrapAdmin(database);
+    const reader = (
+      await issueToken(
+        database,
+        await createPrincipal(database, 'app', 'service', [{ scope: 'ranker', role: 'reader' }]),
+      )
+    ).token;
+    const call = (path: string, token: string) =>
+      app.inject({
+        method: 'POST',
+        url: `/gateway/${path}`,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        payload: '{}',
+      });
+    expect((await call('ranker/predict', reader)).statusCode).toBe(200);
+    expect((await call('secret/predict', reader)).statusCode).toBe(403);
+    expect((await call('ranker/predict', 'config-key')).statusCode).toBe(200);
+    expect((await call('ranker/predict', 'mls_nope')).statusCode).toBe(401);
+    expect(
+      app.routeTable.filter((route) => route.url.startsWith('/gateway')).every((route) => 'public' in route.access),
+    ).toBe(true);
+    await app.close();
+    await database.close();
+    model.close();
   });
 });

@@ -7,6 +7,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { type Buckets, type GatewayConfig, gatewayRoutes } from '../gateway/index.js';
 import type { TrustAnchor } from '../integrity/index.js';
 import {
   AuditTrail,
@@ -44,6 +45,11 @@ export interface AppDeps {
   readonly auditKey?: KeyObject;
   /** The audit log's origin line and note key name (default `mlsecops-registry`). */
   readonly auditOrigin?: string;
+  /**
+   * The inference gateway, mounted at `/gateway`: its configuration (reloadable) and optional shared
+   * limit buckets. Registry tokens are accepted there too, with `model:read` on the model.
+   */
+  readonly gateway?: { readonly config: () => GatewayConfig; readonly buckets?: Buckets };
   /** Single sign-on: OIDC JWTs accepted as bearer tokens, groups mapped to roles. */
   readonly oidc?: OidcConfig;
   /** Keys and certificate roots that signatures attached to versions must verify with. */
@@ -214,6 +220,19 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/healthz', { config: { access: { public: true } }, schema: { hide: true } }, async () => ({ ok: true }));
   app.get('/openapi.json', { config: { access: { public: true } }, schema: { hide: true } }, async () => app.swagger());
 
+  if (deps.gateway) {
+    const { config, buckets } = deps.gateway;
+    await app.register(gatewayRoutes, {
+      prefix: '/gateway',
+      config,
+      ...(buckets ? { buckets } : {}),
+      callers: async (token) => {
+        const principal = token.startsWith('mls_') ? await authenticate(deps.database, token) : undefined;
+        if (!principal) return undefined;
+        return { id: `principal:${principal.name}`, mayCall: (model) => can(principal, 'model:read', model) };
+      },
+    });
+  }
   const context: RouteContext = { deps, registry, promotions, audit };
   registerModelRoutes(app, context);
   registerPromotionRoutes(app, context);

@@ -1,7 +1,10 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { watch } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { Redis } from 'ioredis';
+import { type Buckets, type GatewayConfig, loadGatewayConfig, RedisBuckets } from '../../gateway/index.js';
 import { certificatesFromPem, publicKeyFromPem, type TrustAnchor } from '../../integrity/index.js';
 import { bootstrapAdmin, defaultGatePolicy, type OidcConfig } from '../../registry/index.js';
 import { createApp } from '../../server/index.js';
@@ -14,6 +17,7 @@ interface ServeFlags {
   readonly host: string;
   readonly port: string;
   readonly dataDir: string;
+  readonly gatewayConfig?: string;
   readonly oidcConfig?: string;
   readonly trustKey?: string[];
   readonly trustRoot?: string[];
@@ -29,6 +33,7 @@ export function registerServe(program: Command, io: Io): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on', '8080')
     .option('--data-dir <dir>', 'where the embedded database and blobs live', '.mlsecops')
+    .option('--gateway-config <file>', 'also run the inference gateway at /gateway (registry tokens accepted)')
     .option('--oidc-config <json>', 'single sign-on: {issuer, audience, jwksUri, groupsClaim?, groupRoles}')
     .option('--trust-key <pems...>', 'public keys that signatures attached to versions must verify with')
     .option('--trust-root <pems...>', 'root certificates for signatures carrying a certificate chain')
@@ -66,6 +71,7 @@ export function registerServe(program: Command, io: Io): void {
       if (roots.length) trust.push({ kind: 'certificate-chain', roots });
       const gatePolicy = { ...defaultGatePolicy, requireSignature: flags.requireSignature ?? [] };
       const oidc = flags.oidcConfig ? await readOidcConfig(flags.oidcConfig) : undefined;
+      const gateway = flags.gatewayConfig ? await mountedGateway(flags.gatewayConfig, io) : undefined;
       const app = await createApp({
         database,
         blobs,
@@ -73,6 +79,7 @@ export function registerServe(program: Command, io: Io): void {
         trust,
         gatePolicy,
         ...(oidc ? { oidc } : {}),
+        ...(gateway ? { gateway } : {}),
         logger: { level: 'info' },
         ...(webhooks ? { webhooks } : {}),
       });
@@ -117,4 +124,27 @@ async function readOidcConfig(path: string): Promise<OidcConfig> {
     throw new CliError('BAD_ARGUMENTS', '--oidc-config needs issuer, audience, jwksUri and groupRoles');
   }
   return config;
+}
+
+/** The gateway configuration for `serve`, reloaded when its file changes (an invalid edit is ignored). */
+async function mountedGateway(path: string, io: Io): Promise<{ config: () => GatewayConfig; buckets?: Buckets }> {
+  let config: GatewayConfig;
+  try {
+    config = await loadGatewayConfig(path);
+  } catch (error) {
+    throw new CliError('BAD_ARGUMENTS', (error as Error).message);
+  }
+  watch(path, { persistent: false }, () => {
+    loadGatewayConfig(path).then(
+      (next) => {
+        config = next;
+      },
+      (error: Error) => io.stderr.write(`gateway configuration not reloaded: ${error.message}\n`),
+    );
+  });
+  const redisUrl = io.env.MLSECOPS_REDIS_URL;
+  const buckets = redisUrl
+    ? new RedisBuckets(new Redis(redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false }))
+    : undefined;
+  return { config: () => config, ...(buckets ? { buckets } : {}) };
 }
