@@ -22,6 +22,16 @@ export const gatewayConfigSchema = z.object({
         /** Models the key may call (`*`: all). */
         models: z.array(z.union([z.literal('*'), modelName])).min(1),
         limits: rate.optional(),
+        /**
+         * LLM tokens the key may use: refilled at `tokensPerMinute`, at most `maxTokens` saved up.
+         * Charged after each answer from its `usage.total_tokens`; a key below zero waits.
+         */
+        tokenBudget: z
+          .object({
+            tokensPerMinute: z.number().positive().max(1e9),
+            maxTokens: z.number().int().positive().max(1e9),
+          })
+          .optional(),
       }),
     )
     .max(10_000),

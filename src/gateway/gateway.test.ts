@@ -257,3 +257,38 @@ describe('events and metrics', () => {
     expect(metrics).toMatch(/mlsecops_gateway_request_seconds_bucket/);
   });
 });
+
+describe('LLM token budgets', () => {
+  it('charges each answer by its usage and refuses a key once its budget is spent', async () => {
+    const llm = createServer((request, response) => {
+      request.resume();
+      request.on('end', () =>
+        response
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ choices: [{ message: { content: 'ok' } }], usage: { total_tokens: 60 } })),
+      );
+    });
+    await new Promise<void>((done) => llm.listen(0, '127.0.0.1', done));
+    const token = 'budget-key';
+    const budgeted = parseGatewayConfig(`
+keys: [{ id: b, sha256: '${createHash('sha256').update(token).digest('hex')}', models: ['*'], tokenBudget: { tokensPerMinute: 1, maxTokens: 100 } }]
+models:
+  llm: { upstream: 'http://127.0.0.1:${(llm.address() as AddressInfo).port}', kind: openai }
+`);
+    const local = await createGateway({ config: () => budgeted });
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const response = await local.inject({
+        method: 'POST',
+        url: '/llm/chat/completions',
+        headers: { 'x-api-key': token, 'content-type': 'application/json' },
+        payload: { messages: [{ role: 'user', content: 'hi' }] },
+      });
+      statuses.push(response.statusCode);
+      if (response.statusCode === 429) expect(response.json().error).toBe('TOKEN_BUDGET');
+    }
+    expect(statuses).toEqual([200, 200, 429]);
+    await local.close();
+    llm.close();
+  });
+});

@@ -28,6 +28,8 @@ export interface Caller {
   readonly id: string;
   mayCall(model: string): boolean;
   readonly limits?: RateLimit;
+  /** LLM token budget as a bucket: tokens per minute, and the most saved up. */
+  readonly tokenBudget?: RateLimit;
 }
 
 /** What the gateway learned about a request, for its event and metrics. */
@@ -36,6 +38,8 @@ interface RequestFacts {
   key: string | null;
   readonly verdicts: string[];
   bodySha256: string | null;
+  /** The caller's LLM token budget, charged when the answer says how many tokens it used. */
+  tokenBudget?: RateLimit;
 }
 
 declare module 'fastify' {
@@ -144,10 +148,12 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
     const hash = keyHash(token);
     const entry = config.keys.find((candidate) => timingSafeEqual(Buffer.from(candidate.sha256, 'hex'), hash));
     if (entry) {
+      const budget = entry.tokenBudget;
       return {
         id: entry.id,
         mayCall: (model) => entry.models.includes('*') || entry.models.includes(model),
         ...(entry.limits ? { limits: entry.limits } : {}),
+        ...(budget ? { tokenBudget: { requestsPerMinute: budget.tokensPerMinute, burst: budget.maxTokens } } : {}),
       };
     }
     return deps.callers ? deps.callers(token) : undefined;
@@ -187,6 +193,15 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
     facts.key = key.id;
     if (await limited(reply, `key:${key.id}`, key.limits ?? config.limits.perKey)) return reply;
     if (await limited(reply, `model:${model}`, target.limits)) return reply;
+    if (target.kind === 'openai' && key.tokenBudget) {
+      // Only asks: the answer's tokens are charged once it says how many it used.
+      const left = await buckets.take(`tokens:${key.id}`, key.tokenBudget, 0);
+      if (!left.allowed) {
+        reply.header('retry-after', String(Math.ceil(left.retryAfterMs / 1000)));
+        return refuse(reply, 429, 'TOKEN_BUDGET', `key ${key.id} has used its token budget; retry later`);
+      }
+      facts.tokenBudget = key.tokenBudget;
+    }
 
     const body = request.body as Buffer | undefined;
     if (body && body.length > 0) facts.bodySha256 = createHash('sha256').update(body).digest('hex');
@@ -295,8 +310,12 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
           if (value !== undefined && !DROPPED.has(name)) reply.header(name, value);
         }
         const json = /application\/json/i.test(String(response.headers['content-type'] ?? ''));
-        if (target.kind === 'openai' && target.detectors.outputRedaction !== 'off' && json) {
-          return reply.send(await scanAnswer(request, reply, target.detectors.outputRedaction, response.body));
+        const budget = request.gateway?.tokenBudget;
+        if (target.kind === 'openai' && json && (target.detectors.outputRedaction !== 'off' || budget)) {
+          const answer = await scanAnswer(request, reply, target.detectors.outputRedaction, response.body);
+          const used = budget ? tokensUsed(answer) : 0;
+          if (budget && used > 0) await buckets.take(`tokens:${request.gateway?.key}`, budget, used);
+          return reply.send(answer);
         }
         // Small answers of known length go out in one write; anything else (streams, SSE) is piped.
         const length = Number(response.headers['content-length'] ?? Number.NaN);
@@ -331,7 +350,7 @@ const MAX_SCANNED_ANSWER = 8 << 20;
 async function scanAnswer(
   request: FastifyRequest,
   reply: FastifyReply,
-  mode: 'redact' | 'alert',
+  mode: 'redact' | 'alert' | 'off',
   body: AsyncIterable<Buffer>,
 ): Promise<string> {
   const chunks: Buffer[] = [];
@@ -345,6 +364,7 @@ async function scanAnswer(
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString('utf8');
+  if (mode === 'off') return text;
   let answer: { choices?: { message?: { content?: unknown }; text?: unknown }[] };
   try {
     answer = JSON.parse(text);
@@ -368,6 +388,12 @@ async function scanAnswer(
     reply.header('x-mlsecops-output', `${mode === 'redact' ? 'redacted' : 'found'}: ${[...found].join(', ')}`);
   }
   return mode === 'redact' && found.size > 0 ? JSON.stringify(answer) : text;
+}
+
+/** `usage.total_tokens` of an OpenAI-style answer, or 0. */
+function tokensUsed(answer: string): number {
+  const match = /"total_tokens"\s*:\s*(\d{1,9})/.exec(answer);
+  return match ? Number(match[1]) : 0;
 }
 
 /** The API key: `Authorization: Bearer <key>` or `x-api-key: <key>`. */

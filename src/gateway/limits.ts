@@ -7,9 +7,13 @@ export interface Decision {
   readonly retryAfterMs: number;
 }
 
-/** Token buckets by key: `take` spends one token if there is one. */
+/**
+ * Token buckets by key. `take` spends `cost` tokens (default 1) when at least one is left; a cost
+ * larger than what is left drives the bucket below zero (an LLM answer's tokens are known only
+ * after it), and later takes wait until it refills. A cost of 0 only asks.
+ */
 export interface Buckets {
-  take(key: string, limit: RateLimit, now?: number): Promise<Decision>;
+  take(key: string, limit: RateLimit, cost?: number, now?: number): Promise<Decision>;
 }
 
 /** Tokens in a bucket after `elapsed` ms, and the decision for one request. */
@@ -21,12 +25,12 @@ function refill(tokens: number, elapsedMs: number, limit: RateLimit): number {
 export class MemoryBuckets implements Buckets {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
-  async take(key: string, limit: RateLimit, now = Date.now()): Promise<Decision> {
+  async take(key: string, limit: RateLimit, cost = 1, now = Date.now()): Promise<Decision> {
     const bucket = this.buckets.get(key) ?? { tokens: limit.burst, at: now };
     const tokens = refill(bucket.tokens, Math.max(0, now - bucket.at), limit);
     if (this.buckets.size > 1_000_000) this.buckets.clear();
     if (tokens >= 1) {
-      this.buckets.set(key, { tokens: tokens - 1, at: now });
+      this.buckets.set(key, { tokens: tokens - cost, at: now });
       return { allowed: true, retryAfterMs: 0 };
     }
     this.buckets.set(key, { tokens, at: now });
@@ -47,7 +51,7 @@ local burst = tonumber(ARGV[3])
 if tokens == nil then tokens = burst; at = now end
 tokens = math.min(burst, tokens + math.max(0, now - at) * perMs)
 local allowed = 0
-if tokens >= 1 then tokens = tokens - 1; allowed = 1 end
+if tokens >= 1 then tokens = tokens - tonumber(ARGV[4]); allowed = 1 end
 redis.call('HSET', KEYS[1], 't', tostring(tokens), 'a', tostring(now))
 redis.call('PEXPIRE', KEYS[1], math.ceil(burst / perMs) + 1000)
 if allowed == 1 then return {1, 0} end
@@ -61,7 +65,7 @@ export class RedisBuckets implements Buckets {
     private readonly prefix = 'mlsecops:gw:',
   ) {}
 
-  async take(key: string, limit: RateLimit): Promise<Decision> {
+  async take(key: string, limit: RateLimit, cost = 1): Promise<Decision> {
     const [allowed, retry] = (await this.redis.eval(
       TAKE,
       1,
@@ -69,6 +73,7 @@ export class RedisBuckets implements Buckets {
       '0',
       String(limit.requestsPerMinute),
       String(limit.burst),
+      String(cost),
     )) as [number, number];
     return { allowed: allowed === 1, retryAfterMs: Number(retry) };
   }
