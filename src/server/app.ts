@@ -227,7 +227,10 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
       config,
       ...(buckets ? { buckets } : {}),
       callers: async (token) => {
-        const principal = token.startsWith('mls_') ? await authenticate(deps.database, token) : undefined;
+        // The same callers as the registry: its tokens, and single sign-on JWTs when configured.
+        const principal = token.startsWith('mls_')
+          ? await authenticate(deps.database, token)
+          : await oidc?.authenticate(token);
         if (!principal) return undefined;
         return { id: `principal:${principal.name}`, mayCall: (model) => can(principal, 'model:read', model) };
       },
