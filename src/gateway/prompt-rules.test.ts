@@ -66,3 +66,18 @@ describe('prompt-injection rules', () => {
     expect(requestText(null)).toBe('');
   });
 });
+
+describe('prompt rules on arbitrary text (fuzz)', () => {
+  it('never throw and stay fast on long adversarial input', async () => {
+    const { default: fc } = await import('fast-check');
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 500 }), (text) => {
+        expect(Array.isArray(promptHits(text))).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+    const started = performance.now();
+    promptHits(`${'ignore '.repeat(20_000)}${'A'.repeat(50_000)}${'ab'.repeat(20_000)}`);
+    expect(performance.now() - started).toBeLessThan(5_000); // a hang guard, not a speed test
+  });
+});

@@ -121,3 +121,32 @@ describe('readDelimited', () => {
     ]);
   });
 });
+
+describe('readRecords on arbitrary bytes (fuzz)', () => {
+  it('never throws, always ends, and reports problems as issues', async () => {
+    const { default: fc } = await import('fast-check');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom('a', ',', '"', '\n', '\r', ' ', '\u0000', 'é', '\ufeff', '""', '\t'), {
+          maxLength: 400,
+        }),
+        fc.constantFrom(',', '\t', ';'),
+        async (parts, delimiter) => {
+          const path = file(parts.join(''));
+          const issues: ReadIssue[] = [];
+          const options = { signal: new AbortController().signal, onIssue: (issue: ReadIssue) => issues.push(issue) };
+          let count = 0;
+          for await (const batch of readRecords(path, delimiter, options, { maxRecordChars: 256, chunkChars: 16 })) {
+            for (const record of batch) {
+              expect(Array.isArray(record)).toBe(true);
+              count++;
+            }
+          }
+          expect(count).toBeGreaterThanOrEqual(0);
+          for (const issue of issues) expect(typeof issue.message).toBe('string');
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
