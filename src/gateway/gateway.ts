@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Ajv, type ValidateFunction } from 'ajv';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Agent, request as upstreamRequest } from 'undici';
-import { redactText } from '../data/index.js';
+import { scanAnswer, tokensUsed } from './answers.js';
 import type { GatewayConfig, RateLimit } from './config.js';
 import { type Buckets, MemoryBuckets } from './limits.js';
 import { promptHits, requestText } from './prompt-rules.js';
@@ -208,12 +208,12 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
     if (body && body.length > target.maxBodyBytes) {
       return refuse(reply, 413, 'TOO_LARGE', `request body over ${target.maxBodyBytes} bytes`);
     }
+    let json: unknown;
     if (body && body.length > 0 && /json/i.test(String(request.headers['content-type'] ?? ''))) {
       const text = body.toString('utf8');
       if (jsonDepth(text) > config.maxJsonDepth) {
         return refuse(reply, 400, 'TOO_DEEP', `JSON nested deeper than ${config.maxJsonDepth}`);
       }
-      let json: unknown;
       try {
         json = JSON.parse(text);
       } catch {
@@ -237,13 +237,10 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
       }
     }
     const verdicts: string[] = [];
-    let parsedBody: unknown;
     if (target.kind === 'openai' && body && body.length > 0) {
-      try {
-        parsedBody = JSON.parse(body.toString('utf8'));
-      } catch {
-        parsedBody = undefined;
-      }
+      // Parsed above when labelled JSON; a chat body under another content type is still read, so a
+      // label cannot switch the prompt check off.
+      const parsedBody = json ?? parseOrUndefined(body);
       const { detectors } = target;
       if (detectors.promptInjection !== 'off') {
         let hits: ReturnType<typeof promptHits>;
@@ -340,60 +337,13 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
 /** Answers up to this size with a known length are sent as one buffer rather than piped. */
 const SMALL_ANSWER = 256 << 10;
 
-/** Largest answer read whole for output scanning. */
-const MAX_SCANNED_ANSWER = 8 << 20;
-
-/**
- * Scans a chat answer for personal data and secrets with the dataset scanner's detectors: `redact`
- * replaces each with `[ENTITY]`, `alert` only reports. Answers too large to hold are refused (502).
- */
-async function scanAnswer(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  mode: 'redact' | 'alert' | 'off',
-  body: AsyncIterable<Buffer>,
-): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > MAX_SCANNED_ANSWER) {
-      reply.code(502);
-      return JSON.stringify({ error: 'ANSWER_TOO_LARGE', message: 'the answer is too large to scan' });
-    }
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (mode === 'off') return text;
-  let answer: { choices?: { message?: { content?: unknown }; text?: unknown }[] };
+/** A body as JSON, or undefined when it is not JSON. */
+function parseOrUndefined(body: Buffer): unknown {
   try {
-    answer = JSON.parse(text);
+    return JSON.parse(body.toString('utf8'));
   } catch {
-    return text;
+    return undefined;
   }
-  const found = new Set<string>();
-  for (const choice of answer.choices ?? []) {
-    for (const holder of [choice.message, choice] as { content?: unknown; text?: unknown }[]) {
-      for (const field of ['content', 'text'] as const) {
-        const value = holder?.[field];
-        if (typeof value !== 'string') continue;
-        const redaction = redactText(value);
-        for (const entity of redaction.entities) found.add(entity);
-        if (mode === 'redact' && redaction.entities.length > 0) holder[field] = redaction.text;
-      }
-    }
-  }
-  if (found.size > 0) {
-    request.log.warn({ entities: [...found], mode }, 'sensitive data in a model answer');
-    reply.header('x-mlsecops-output', `${mode === 'redact' ? 'redacted' : 'found'}: ${[...found].join(', ')}`);
-  }
-  return mode === 'redact' && found.size > 0 ? JSON.stringify(answer) : text;
-}
-
-/** `usage.total_tokens` of an OpenAI-style answer, or 0. */
-function tokensUsed(answer: string): number {
-  const match = /"total_tokens"\s*:\s*(\d{1,9})/.exec(answer);
-  return match ? Number(match[1]) : 0;
 }
 
 /** The API key: `Authorization: Bearer <key>` or `x-api-key: <key>`. */
