@@ -5,10 +5,10 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bootstrapAdmin, createPrincipal, issueToken } from '../registry/index.js';
-import { LocalBlobStore, S3BlobStore } from '../store/index.js';
+import { S3BlobStore } from '../store/index.js';
 import { testDatabases } from '../store/test-support.js';
 import { createApp } from './app.js';
-import { upload } from './test-support.js';
+import { registryApp, upload } from './test-support.js';
 
 const examples = resolve(import.meta.dirname, '../../examples/models');
 const scratch = mkdtempSync(join(tmpdir(), 'mlsecops-versions-'));
@@ -16,9 +16,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe.each(testDatabases)('accounts and tokens on $name', ({ name, open }) => {
   it('admins create service accounts and tokens, revoke them, and every change is audited', async () => {
-    const database = await open();
-    const app = await createApp({ database, blobs: await LocalBlobStore.create(join(scratch, `accounts-${name}`)) });
-    const admin = { authorization: `Bearer ${(await bootstrapAdmin(database))!.token}` };
+    const { app, database, admin, close } = await registryApp(open, join(scratch, `accounts-${name}`));
     const created = await app.inject({
       method: 'POST',
       url: '/api/v1/principals',
@@ -76,20 +74,15 @@ describe.each(testDatabases)('accounts and tokens on $name', ({ name, open }) =>
     expect((await app.inject({ method: 'GET', url: '/api/v1/models/ranker/versions', headers: bot })).statusCode).toBe(
       401,
     );
-    await app.close();
-    await database.close();
+    await close();
   });
 });
 
 describe.each(testDatabases)('annotations and evidence on $name', ({ name, open }) => {
   it('stores tags, a model card and lineage, bounds their size, and the gate can require them', async () => {
-    const database = await open();
-    const app = await createApp({
-      database,
-      blobs: await LocalBlobStore.create(join(scratch, `notes-${name}`)),
+    const { app, admin, close } = await registryApp(open, join(scratch, `notes-${name}`), {
       gatePolicy: { approvals: { default: 0 }, requireEvidence: { production: ['modelCard', 'lineage'] } },
     });
-    const admin = { authorization: `Bearer ${(await bootstrapAdmin(database))!.token}` };
     await app.inject({ method: 'POST', url: '/api/v1/models', headers: admin, payload: { name: 'carded' } });
     for (let i = 0; i < 2; i++) {
       await upload(app, '/api/v1/models/carded/versions', admin, readFileSync(join(examples, 'encoder.safetensors')));
@@ -142,8 +135,7 @@ describe.each(testDatabases)('annotations and evidence on $name', ({ name, open 
         })
       ).statusCode,
     ).toBe(200);
-    await app.close();
-    await database.close();
+    await close();
   });
 });
 
@@ -183,9 +175,7 @@ describe('registry server on object storage', () => {
 
 describe('archive uploads', () => {
   it('rejects archives whose member names or types an extractor must not trust', async () => {
-    const database = await testDatabases[0]!.open();
-    const app = await createApp({ database, blobs: await LocalBlobStore.create(join(scratch, 'archives')) });
-    const admin = { authorization: `Bearer ${(await bootstrapAdmin(database))!.token}` };
+    const { app, admin, close } = await registryApp(() => testDatabases[0]!.open(), join(scratch, 'archives'));
     await app.inject({ method: 'POST', url: '/api/v1/models', headers: admin, payload: { name: 'packed' } });
     const archives = resolve(import.meta.dirname, '../scan/archive/testdata');
     const statusOf = async (file: string) =>
@@ -202,20 +192,15 @@ describe('archive uploads', () => {
       payload: { source: 'file:///etc/passwd' },
     });
     expect(bySource.statusCode).toBe(415);
-    await app.close();
-    await database.close();
+    await close();
   });
 });
 
 describe.each(testDatabases)('deleting versions on $name', ({ name, open }) => {
   it('needs the delete permission, keeps history, refuses while an alias points there, and resists encoded traversal', async () => {
-    const database = await open();
-    const app = await createApp({
-      database,
-      blobs: await LocalBlobStore.create(join(scratch, `delete-${name}`)),
+    const { app, database, admin, close } = await registryApp(open, join(scratch, `delete-${name}`), {
       gatePolicy: { approvals: { default: 0 } },
     });
-    const admin = { authorization: `Bearer ${(await bootstrapAdmin(database))!.token}` };
     const ci = {
       authorization: `Bearer ${(await issueToken(database, await createPrincipal(database, 'ci', 'service', [{ scope: '*', role: 'publisher' }]))).token}`,
     };
@@ -263,16 +248,13 @@ describe.each(testDatabases)('deleting versions on $name', ({ name, open }) => {
         })
       ).statusCode,
     ).toBe(401);
-    await app.close();
-    await database.close();
+    await close();
   });
 });
 
 describe.each(testDatabases)('concurrent uploads on $name', ({ name, open }) => {
   it('numbers concurrent uploads uniquely and consecutively', async () => {
-    const database = await open();
-    const app = await createApp({ database, blobs: await LocalBlobStore.create(join(scratch, `concurrent-${name}`)) });
-    const admin = { authorization: `Bearer ${(await bootstrapAdmin(database))!.token}` };
+    const { app, admin, close } = await registryApp(open, join(scratch, `concurrent-${name}`));
     await app.inject({ method: 'POST', url: '/api/v1/models', headers: admin, payload: { name: 'busy' } });
     const bytes = readFileSync(join(examples, 'embeddings.npy'));
     const results = await Promise.all(
@@ -282,16 +264,13 @@ describe.each(testDatabases)('concurrent uploads on $name', ({ name, open }) => 
     );
     expect(results.map((r) => r.statusCode)).toEqual([201, 201, 201, 201, 201, 201]);
     expect(results.map((r) => r.json().number).sort()).toEqual([1, 2, 3, 4, 5, 6]);
-    await app.close();
-    await database.close();
+    await close();
   });
 });
 
 describe.each(testDatabases)('changing roles on $name', ({ name, open }) => {
   it('takes effect on the next request and is audited with the roles before and after', async () => {
-    const database = await open();
-    const app = await createApp({ database, blobs: await LocalBlobStore.create(join(scratch, `roles-${name}`)) });
-    const admin = { authorization: `Bearer ${(await bootstrapAdmin(database))!.token}` };
+    const { app, admin, close } = await registryApp(open, join(scratch, `roles-${name}`));
     const id = (
       await app.inject({
         method: 'POST',
@@ -331,7 +310,6 @@ describe.each(testDatabases)('changing roles on $name', ({ name, open }) => {
       before: [{ scope: '*', role: 'reader' }],
       after: [{ scope: '*', role: 'admin' }],
     });
-    await app.close();
-    await database.close();
+    await close();
   });
 });
