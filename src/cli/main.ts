@@ -9,6 +9,7 @@ import { registerBom } from './commands/bom.js';
 import { registerData } from './commands/data-scan.js';
 import { registerDigest } from './commands/digest.js';
 import { registerGateway } from './commands/gateway.js';
+import { registerProfile } from './commands/profile.js';
 import { registerRegistryClient } from './commands/registry-client.js';
 import { registerScan } from './commands/scan.js';
 import { registerServe } from './commands/serve.js';
@@ -40,6 +41,7 @@ export function buildProgram(io: Io): Command {
   registerBom(program, io);
   registerServe(program, io);
   registerGateway(program, io);
+  registerProfile(program, io);
   registerAudit(program, io);
   registerRegistryClient(program, io);
   return program;
