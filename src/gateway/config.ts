@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { referenceProfileSchema } from '../drift/index.js';
 
 const rate = z.object({
   /** Sustained requests per minute. */
@@ -10,6 +12,76 @@ const rate = z.object({
 });
 
 const modelName = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/);
+
+const mode = z.enum(['block', 'alert', 'off']);
+
+/** Detectors of a model, each with its mode; everything has a default so `{}` is a valid start. */
+const detectorsSchema = z
+  .object({
+    /** Chat models: instruction-override, jailbreak and encoded-payload rules over the prompt. */
+    promptInjection: mode.default('alert'),
+    /** Chat models: personal data and secrets in answers (`redact` rewrites them). */
+    outputRedaction: z.enum(['redact', 'alert', 'off']).default('off'),
+    /**
+     * Chat models: system-prompt leakage. `tokens` are canaries the operator placed in system prompts;
+     * with `inject`, the gateway also appends a fresh one to each request's system message.
+     */
+    canary: z
+      .object({
+        mode: mode.default('block'),
+        tokens: z.array(z.string().min(8).max(200)).max(100).default([]),
+        inject: z.boolean().default(false),
+      })
+      .prefault({ mode: 'off' }),
+    /** Model servers: PRADA-style extraction detection over each client's query distances. */
+    extraction: z
+      .object({
+        mode: mode.default('alert'),
+        /** Shapiro–Wilk W below this over the client's minimum distances raises the alarm. */
+        minW: z.number().gt(0).lt(1).default(0.9),
+        minQueries: z.number().int().min(20).max(5000).default(100),
+        maxStored: z.number().int().positive().max(10_000).default(500),
+        window: z.number().int().min(20).max(5000).default(2000),
+      })
+      .prefault({}),
+    /** Model servers: near-duplicate queries (membership and attribute inference probing). */
+    probing: z
+      .object({
+        mode: mode.default('alert'),
+        /** Near means within this fraction of the query's norm. */
+        radius: z.number().min(0).max(1).default(0.01),
+        maxRepeats: z.number().int().positive().max(10_000).default(25),
+        window: z.number().int().positive().max(10_000).default(200),
+      })
+      .prefault({}),
+    /** Model servers: answers with full probability vectors per client above a rate. */
+    fullProbabilities: z
+      .object({
+        mode: mode.default('alert'),
+        requestsPerMinute: z.number().positive().max(1_000_000).default(60),
+        burst: z.number().int().positive().max(100_000).default(600),
+      })
+      .prefault({ mode: 'off' }),
+    /**
+     * Model servers: inputs outside a reference profile (`mlsecops profile`): numbers beyond the
+     * reference range widened by `tolerance` of its width, wrong types, unseen categories, unknown
+     * features. `profile` is the profile's file, read when the configuration is loaded; array
+     * instances are matched to `features` by position (default: the profile's column order).
+     */
+    outOfDistribution: z
+      .object({
+        mode: mode.default('alert'),
+        profile: referenceProfileSchema.optional(),
+        tolerance: z.number().min(0).max(100).default(0.05),
+        features: z.array(z.string()).max(100_000).optional(),
+      })
+      .prefault({ mode: 'off' })
+      .refine((value) => value.mode === 'off' || value.profile !== undefined, {
+        message: 'outOfDistribution needs a profile',
+      }),
+    failOpen: z.boolean().default(false),
+  })
+  .prefault({});
 
 /** The gateway's one configuration file (YAML or JSON), validated before anything is served. */
 export const gatewayConfigSchema = z.object({
@@ -53,16 +125,17 @@ export const gatewayConfigSchema = z.object({
       /** JSON Schema every request body must satisfy. */
       schema: z.record(z.string(), z.unknown()).optional(),
       /**
-       * Detectors for chat models: `block` refuses, `alert` lets through and reports (shadow mode),
-       * `off`. `failOpen` says what happens when a detector itself fails: pass (true) or refuse.
+       * Detectors: `block` refuses, `alert` lets through and reports (shadow mode), `off`. `failOpen`
+       * says what happens when a detector itself fails: pass (true) or refuse (false).
        */
-      detectors: z
+      detectors: detectorsSchema,
+      /** Answer limits for model servers: probability vectors rounded and/or cut to the top k. */
+      outputs: z
         .object({
-          promptInjection: z.enum(['block', 'alert', 'off']).default('alert'),
-          outputRedaction: z.enum(['redact', 'alert', 'off']).default('off'),
-          failOpen: z.boolean().default(false),
+          decimals: z.number().int().min(0).max(8).optional(),
+          topK: z.number().int().positive().max(1000).optional(),
         })
-        .default({ promptInjection: 'alert', outputRedaction: 'off', failOpen: false }),
+        .optional(),
     }),
   ),
   limits: z
@@ -71,6 +144,28 @@ export const gatewayConfigSchema = z.object({
       perKey: rate.optional(),
     })
     .default({}),
+  /**
+   * Single sign-on for callers: OIDC JWTs (signature from the provider's JWKS, issuer, audience,
+   * expiry) as bearer tokens; the groups claim decides which models a user may call.
+   */
+  oidc: z
+    .object({
+      issuer: z.string().min(1),
+      audience: z.string().min(1),
+      jwksUri: z.url({ protocol: /^https?$/ }),
+      groupsClaim: z.string().min(1).default('groups'),
+      /** Group → models its members may call (`*`: all). */
+      groupModels: z.record(z.string(), z.array(z.union([z.literal('*'), modelName]))),
+      algorithms: z.array(z.string()).default(['RS256', 'ES256', 'EdDSA']),
+      limits: rate.optional(),
+    })
+    .optional(),
+  /**
+   * What each request's event holds besides who, which model, status, latency and verdicts: `hash`,
+   * the SHA-256 of the body only; `features`, also the query instances of model-server requests (at
+   * most 16), which the monitor's drift windows read. Prompts are never stored.
+   */
+  events: z.object({ inputs: z.enum(['hash', 'features']).default('hash') }).prefault({}),
   /** Deepest JSON nesting accepted in request bodies. */
   maxJsonDepth: z.number().int().positive().max(1000).default(32),
 });
@@ -87,12 +182,18 @@ export class GatewayConfigError extends Error {
 
 /** Parses and validates configuration text; YAML is a superset of JSON, so both are read the same way. */
 export function parseGatewayConfig(text: string, source = 'gateway config'): GatewayConfig {
-  let raw: unknown;
+  return validated(readText(text, source), source);
+}
+
+function readText(text: string, source: string): unknown {
   try {
-    raw = parseYaml(text, { schema: 'core', maxAliasCount: 100 });
+    return parseYaml(text, { schema: 'core', maxAliasCount: 100 });
   } catch (error) {
     throw new GatewayConfigError(`${source}: not YAML or JSON: ${(error as Error).message}`);
   }
+}
+
+function validated(raw: unknown, source: string): GatewayConfig {
   const parsed = gatewayConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues
@@ -103,6 +204,22 @@ export function parseGatewayConfig(text: string, source = 'gateway config'): Gat
   return parsed.data;
 }
 
+/** Reads a configuration file; profiles named by path are read from beside it. */
 export async function loadGatewayConfig(path: string): Promise<GatewayConfig> {
-  return parseGatewayConfig(await readFile(path, 'utf8'), path);
+  const raw = readText(await readFile(path, 'utf8'), path);
+  const models = (raw as { models?: unknown } | null)?.models;
+  if (models && typeof models === 'object') {
+    for (const [name, model] of Object.entries(models)) {
+      const detector = (model as { detectors?: { outOfDistribution?: { profile?: unknown } } } | null)?.detectors
+        ?.outOfDistribution;
+      if (typeof detector?.profile !== 'string') continue;
+      const file = resolve(dirname(path), detector.profile);
+      try {
+        detector.profile = JSON.parse(await readFile(file, 'utf8'));
+      } catch (error) {
+        throw new GatewayConfigError(`${path}: models.${name} profile ${file}: ${(error as Error).message}`);
+      }
+    }
+  }
+  return validated(raw, path);
 }

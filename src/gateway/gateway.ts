@@ -1,12 +1,19 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { pipeline } from 'node:stream';
 import { Ajv, type ValidateFunction } from 'ajv';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { Agent, request as upstreamRequest } from 'undici';
-import { scanAnswer, tokensUsed } from './answers.js';
+import { Agent, type Dispatcher, request as upstreamRequest } from 'undici';
+import { instancesOf } from './abuse/features.js';
+import { QueryScreen } from './abuse/screen.js';
+import { limitAnswer, readAnswer, scanChatAnswer, tokensUsed } from './answers.js';
+import { type Refusal, screenChat } from './chat.js';
 import type { GatewayConfig, RateLimit } from './config.js';
+import { judge, type RequestFacts, reported } from './facts.js';
 import { type Buckets, MemoryBuckets } from './limits.js';
-import { promptHits, requestText } from './prompt-rules.js';
+import { OidcCallers } from './oidc.js';
+import { checkProfile } from './profile-check.js';
+import { StreamWatch } from './stream-watch.js';
 import { EventQueue, type EventSink, GatewayMetrics } from './telemetry.js';
 
 export interface GatewayDeps {
@@ -30,16 +37,6 @@ export interface Caller {
   readonly limits?: RateLimit;
   /** LLM token budget as a bucket: tokens per minute, and the most saved up. */
   readonly tokenBudget?: RateLimit;
-}
-
-/** What the gateway learned about a request, for its event and metrics. */
-interface RequestFacts {
-  readonly model: string;
-  key: string | null;
-  readonly verdicts: string[];
-  bodySha256: string | null;
-  /** The caller's LLM token budget, charged when the answer says how many tokens it used. */
-  tokenBudget?: RateLimit;
 }
 
 declare module 'fastify' {
@@ -115,6 +112,8 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
   const buckets = deps.buckets ?? new MemoryBuckets();
   const metrics = new GatewayMetrics();
   const events = new EventQueue(deps.events, metrics);
+  const queries = new QueryScreen();
+  const oidc = new OidcCallers();
   app.addHook('onClose', async () => events.close());
   // One event and one set of metrics per proxied request, after the response is sent.
   app.addHook('onResponse', async (request, reply) => {
@@ -123,7 +122,7 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
     const latency = reply.elapsedTime;
     metrics.requests.inc({ model: facts.model, status: String(reply.statusCode) });
     metrics.latency.observe({ model: facts.model }, latency / 1000);
-    for (const verdict of facts.verdicts) metrics.detections.inc({ verdict });
+    for (const verdict of facts.verdicts) metrics.detections.inc({ verdict: verdict.split(':')[0]! });
     events.push({
       at: new Date().toISOString(),
       model: facts.model,
@@ -132,6 +131,8 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
       latencyMs: Math.round(latency * 100) / 100,
       verdicts: facts.verdicts,
       bodySha256: facts.bodySha256,
+      ...(facts.scores ? { scores: facts.scores } : {}),
+      ...(facts.inputs ? { inputs: facts.inputs } : {}),
     });
   });
   const agent = new Agent({ keepAliveTimeout: 10_000, connections: 256 });
@@ -143,7 +144,7 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 64 << 20 }, (_request, body, done) => done(null, body));
 
-  /** A configuration key (by hash), else whoever the host's caller check says. */
+  /** A configuration key (by hash), a single sign-on JWT, else whoever the host's caller check says. */
   const callerOf = async (token: string, config: GatewayConfig): Promise<Caller | undefined> => {
     const hash = keyHash(token);
     const entry = config.keys.find((candidate) => timingSafeEqual(Buffer.from(candidate.sha256, 'hex'), hash));
@@ -156,18 +157,23 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
         ...(budget ? { tokenBudget: { requestsPerMinute: budget.tokensPerMinute, burst: budget.maxTokens } } : {}),
       };
     }
-    return deps.callers ? deps.callers(token) : undefined;
+    const user = config.oidc ? await oidc.caller(token, config.oidc) : undefined;
+    return user ?? (deps.callers ? deps.callers(token) : undefined);
   };
 
-  const refuse = (reply: FastifyReply, status: number, error: string, message: string) =>
-    reply.code(status).send({ error, message });
+  const refuse = (reply: FastifyReply, refusal: Refusal) =>
+    reply.code(refusal.status).send({ error: refusal.error, message: refusal.message, ...refusal.extra });
 
   const limited = async (reply: FastifyReply, key: string, limit: RateLimit | undefined): Promise<boolean> => {
     if (!limit) return false;
     const decision = await buckets.take(key, limit);
     if (decision.allowed) return false;
     reply.header('retry-after', String(Math.ceil(decision.retryAfterMs / 1000)));
-    refuse(reply, 429, 'RATE_LIMITED', `rate limit reached (${key.split(':')[0]}); retry later`);
+    refuse(reply, {
+      status: 429,
+      error: 'RATE_LIMITED',
+      message: `rate limit reached (${key.split(':')[0]}); retry later`,
+    });
     return true;
   };
 
@@ -181,15 +187,17 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
     const config = deps.config();
     const { model } = request.params as { model: string };
     const target = config.models[model];
-    if (!target) return refuse(reply, 404, 'UNKNOWN_MODEL', `no model ${model}`);
+    if (!target) return refuse(reply, { status: 404, error: 'UNKNOWN_MODEL', message: `no model ${model}` });
     const facts: RequestFacts = { model, key: null, verdicts: [], bodySha256: null };
     request.gateway = facts;
     if (await limited(reply, `ip:${request.ip}`, config.limits.perIp)) return reply;
 
     const presented = apiKeyOf(request.headers);
     const key = presented ? await callerOf(presented, config) : undefined;
-    if (!key) return refuse(reply, 401, 'UNAUTHENTICATED', 'a valid API key is required');
-    if (!key.mayCall(model)) return refuse(reply, 403, 'FORBIDDEN', `key ${key.id} may not call ${model}`);
+    if (!key) return refuse(reply, { status: 401, error: 'UNAUTHENTICATED', message: 'a valid API key is required' });
+    if (!key.mayCall(model)) {
+      return refuse(reply, { status: 403, error: 'FORBIDDEN', message: `key ${key.id} may not call ${model}` });
+    }
     facts.key = key.id;
     if (await limited(reply, `key:${key.id}`, key.limits ?? config.limits.perKey)) return reply;
     if (await limited(reply, `model:${model}`, target.limits)) return reply;
@@ -198,87 +206,75 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
       const left = await buckets.take(`tokens:${key.id}`, key.tokenBudget, 0);
       if (!left.allowed) {
         reply.header('retry-after', String(Math.ceil(left.retryAfterMs / 1000)));
-        return refuse(reply, 429, 'TOKEN_BUDGET', `key ${key.id} has used its token budget; retry later`);
+        return refuse(reply, {
+          status: 429,
+          error: 'TOKEN_BUDGET',
+          message: `key ${key.id} has used its token budget; retry later`,
+        });
       }
       facts.tokenBudget = key.tokenBudget;
     }
 
-    const body = request.body as Buffer | undefined;
+    let body = request.body as Buffer | undefined;
+    const checked = checkBody(body, String(request.headers['content-type'] ?? ''), target, config);
     if (body && body.length > 0) facts.bodySha256 = createHash('sha256').update(body).digest('hex');
-    if (body && body.length > target.maxBodyBytes) {
-      return refuse(reply, 413, 'TOO_LARGE', `request body over ${target.maxBodyBytes} bytes`);
-    }
-    let json: unknown;
-    if (body && body.length > 0 && /json/i.test(String(request.headers['content-type'] ?? ''))) {
-      const text = body.toString('utf8');
-      if (jsonDepth(text) > config.maxJsonDepth) {
-        return refuse(reply, 400, 'TOO_DEEP', `JSON nested deeper than ${config.maxJsonDepth}`);
-      }
-      try {
-        json = JSON.parse(text);
-      } catch {
-        return refuse(reply, 400, 'BAD_JSON', 'request body is not valid JSON');
-      }
-      if (target.schema) {
-        let validate = validators.get(target.schema);
-        if (!validate) {
-          validate = ajv.compile(target.schema);
-          validators.set(target.schema, validate);
-        }
-        if (!validate(json)) {
-          const first = validate.errors?.[0];
-          return refuse(
-            reply,
-            400,
-            'SCHEMA',
-            `request body ${first?.instancePath || '(root)'} ${first?.message ?? 'is invalid'}`,
-          );
-        }
-      }
-    }
-    const verdicts: string[] = [];
+    if ('error' in checked) return refuse(reply, checked);
+    const { json } = checked;
     if (target.kind === 'openai' && body && body.length > 0) {
       // Parsed above when labelled JSON; a chat body under another content type is still read, so a
       // label cannot switch the prompt check off.
-      const parsedBody = json ?? parseOrUndefined(body);
-      const { detectors } = target;
-      if (detectors.promptInjection !== 'off') {
-        let hits: ReturnType<typeof promptHits>;
-        try {
-          hits = promptHits(requestText(parsedBody));
-        } catch (error) {
-          if (!detectors.failOpen) return refuse(reply, 503, 'DETECTOR_FAILED', 'prompt check failed (fail-closed)');
-          request.log.error({ err: error }, 'prompt check failed; passing (fail-open)');
-          hits = [];
-        }
-        if (hits.length > 0) {
-          const rules = [...new Set(hits.map((hit) => hit.rule))];
-          request.log.warn({ model, key: key.id, rules, mode: detectors.promptInjection }, 'prompt injection');
-          if (detectors.promptInjection === 'block') {
-            facts.verdicts.push(...rules.map((rule) => `prompt-injection:${rule}:blocked`));
-            return reply.code(403).send({ error: 'PROMPT_INJECTION', message: 'the prompt was refused', rules });
-          }
-          verdicts.push(...rules.map((rule) => `prompt-injection:${rule}`));
-        }
-      }
-      if (detectors.outputRedaction === 'redact' && (parsedBody as { stream?: unknown })?.stream === true) {
-        return refuse(
-          reply,
-          400,
-          'STREAM_NOT_ALLOWED',
-          'this model redacts answers, which needs them whole: set stream to false',
-        );
-      }
+      const screened = screenChat(target, json ?? parseOrUndefined(body), body, facts, request.log);
+      if ('error' in screened) return refuse(reply, screened);
+      body = screened.body;
+    } else if (target.kind === 'rest' && json !== undefined) {
+      const refusal = checkProfile(target, json, facts) ?? queries.screen(target, json, facts, request.log);
+      if (refusal) return refuse(reply, refusal);
+      if (config.events.inputs === 'features') facts.inputs = instancesForEvent(json);
     }
-    facts.verdicts.push(...verdicts);
-    if (verdicts.length > 0) reply.header('x-mlsecops-verdicts', verdicts.join(', '));
     return forward(request, reply, target, body);
   });
+
+  /** Size, nesting, JSON syntax and the model's JSON Schema; the parsed body when it is JSON. */
+  function checkBody(
+    body: Buffer | undefined,
+    contentType: string,
+    target: Target,
+    config: GatewayConfig,
+  ): Refusal | { json: unknown } {
+    if (!body || body.length === 0) return { json: undefined };
+    if (body.length > target.maxBodyBytes) {
+      return { status: 413, error: 'TOO_LARGE', message: `request body over ${target.maxBodyBytes} bytes` };
+    }
+    if (!/json/i.test(contentType)) return { json: undefined };
+    const text = body.toString('utf8');
+    if (jsonDepth(text) > config.maxJsonDepth) {
+      return { status: 400, error: 'TOO_DEEP', message: `JSON nested deeper than ${config.maxJsonDepth}` };
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return { status: 400, error: 'BAD_JSON', message: 'request body is not valid JSON' };
+    }
+    if (target.schema) {
+      let validate = validators.get(target.schema);
+      if (!validate) {
+        validate = ajv.compile(target.schema);
+        validators.set(target.schema, validate);
+      }
+      if (!validate(json)) {
+        const first = validate.errors?.[0];
+        const where = first?.instancePath || '(root)';
+        return { status: 400, error: 'SCHEMA', message: `request body ${where} ${first?.message ?? 'is invalid'}` };
+      }
+    }
+    return { json };
+  }
 
   async function forward(
     request: FastifyRequest,
     reply: FastifyReply,
-    target: GatewayConfig['models'][string],
+    target: Target,
     body: Buffer | undefined,
   ): Promise<FastifyReply> {
     const { upstream, timeoutMs, retries } = target;
@@ -293,8 +289,9 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
     headers['x-forwarded-for'] = request.ip;
     const idempotent = request.method === 'GET' || request.method === 'HEAD';
     for (let attempt = 0; ; attempt++) {
+      let response: Dispatcher.ResponseData;
       try {
-        const response = await upstreamRequest(url, {
+        response = await upstreamRequest(url, {
           method: request.method as 'GET',
           headers,
           ...(body && body.length > 0 ? { body } : {}),
@@ -302,36 +299,131 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,
         });
-        reply.code(response.statusCode);
-        for (const [name, value] of Object.entries(response.headers)) {
-          if (value !== undefined && !DROPPED.has(name)) reply.header(name, value);
-        }
-        const json = /application\/json/i.test(String(response.headers['content-type'] ?? ''));
-        const budget = request.gateway?.tokenBudget;
-        if (target.kind === 'openai' && json && (target.detectors.outputRedaction !== 'off' || budget)) {
-          const answer = await scanAnswer(request, reply, target.detectors.outputRedaction, response.body);
-          const used = budget ? tokensUsed(answer) : 0;
-          if (budget && used > 0) await buckets.take(`tokens:${request.gateway?.key}`, budget, used);
-          return reply.send(answer);
-        }
-        // Small answers of known length go out in one write; anything else (streams, SSE) is piped.
-        const length = Number(response.headers['content-length'] ?? Number.NaN);
-        if (Number.isFinite(length) && length <= SMALL_ANSWER) {
-          return reply.send(Buffer.from(await response.body.arrayBuffer()));
-        }
-        return reply.send(response.body);
       } catch (error) {
         if (idempotent && attempt < retries) continue;
         const timedOut = /timeout/i.test((error as Error).name + (error as Error).message);
         return refuse(
           reply,
-          timedOut ? 504 : 502,
-          timedOut ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_ERROR',
-          timedOut ? 'the model server did not answer in time' : 'the model server could not be reached',
+          timedOut
+            ? { status: 504, error: 'UPSTREAM_TIMEOUT', message: 'the model server did not answer in time' }
+            : { status: 502, error: 'UPSTREAM_ERROR', message: 'the model server could not be reached' },
         );
+      }
+      reply.code(response.statusCode);
+      for (const [name, value] of Object.entries(response.headers)) {
+        if (value !== undefined && !DROPPED.has(name)) reply.header(name, value);
+      }
+      try {
+        return await answer(request, reply, target, response);
+      } catch {
+        // The upstream failed mid-answer (reset, body timeout): nothing may have been sent yet.
+        if (reply.sent) return reply;
+        return refuse(reply, {
+          status: 502,
+          error: 'UPSTREAM_ERROR',
+          message: 'the model server broke off its answer',
+        });
       }
     }
   }
+
+  /** Sends the upstream's answer on, through whichever answer checks the model has. */
+  async function answer(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    target: Target,
+    response: Dispatcher.ResponseData,
+  ): Promise<FastifyReply> {
+    const facts = request.gateway!;
+    const type = String(response.headers['content-type'] ?? '');
+    const json = /application\/json/i.test(type);
+    const { detectors } = target;
+    const budget = facts.tokenBudget;
+    const canaries = facts.canaries ?? [];
+    const header = () => {
+      const verdicts = reported(facts);
+      if (verdicts) reply.header('x-mlsecops-verdicts', verdicts);
+    };
+
+    if (target.kind === 'openai' && json && (detectors.outputRedaction !== 'off' || budget || canaries.length > 0)) {
+      const text = await readAnswer(response.body);
+      if (text === undefined) return tooLarge(reply);
+      const scanned = scanChatAnswer(text, detectors.outputRedaction, canaries);
+      const used = budget ? tokensUsed(text) : 0;
+      if (budget && used > 0) await buckets.take(`tokens:${facts.key}`, budget, used);
+      if (scanned.entities.length > 0) {
+        const mode = detectors.outputRedaction;
+        request.log.warn({ entities: scanned.entities, mode }, 'sensitive data in a model answer');
+        reply.header(
+          'x-mlsecops-output',
+          `${mode === 'redact' ? 'redacted' : 'found'}: ${scanned.entities.join(', ')}`,
+        );
+      }
+      if (scanned.canary && judge(facts, 'canary-leak', detectors.canary.mode)) {
+        request.log.warn({ model: facts.model, key: facts.key }, 'system prompt leaked; answer withheld');
+        return refuse(reply, {
+          status: 403,
+          error: 'SYSTEM_PROMPT_LEAK',
+          message: 'the answer was withheld: it disclosed protected instructions',
+        });
+      }
+      header();
+      return reply.send(scanned.text);
+    }
+    if (target.kind === 'openai' && /text\/event-stream/i.test(type) && (budget || canaries.length > 0)) {
+      const watch = new StreamWatch({ canaries, block: detectors.canary.mode === 'block' });
+      // pipeline: an upstream that breaks off mid-stream ends the watch too, never an unhandled error.
+      pipeline(response.body, watch, () => undefined);
+      watch.once('stopped', () => response.body.destroy());
+      watch.once('end', () => {
+        const { outcome } = watch;
+        if (outcome.canary) judge(facts, 'canary-leak', detectors.canary.mode);
+        if (budget && outcome.tokens > 0) void buckets.take(`tokens:${facts.key}`, budget, outcome.tokens);
+      });
+      header();
+      return reply.send(watch);
+    }
+    const limits = target.outputs;
+    const probabilities = detectors.fullProbabilities;
+    if (target.kind === 'rest' && json && (limits || probabilities.mode !== 'off')) {
+      const text = await readAnswer(response.body);
+      if (text === undefined) return tooLarge(reply);
+      const limited = limitAnswer(text, limits ?? {});
+      if (limited && limited.full > 0 && probabilities.mode !== 'off') {
+        const rate = { requestsPerMinute: probabilities.requestsPerMinute, burst: probabilities.burst };
+        const decision = await buckets.take(`probabilities:${facts.key}`, rate, limited.full);
+        if (!decision.allowed && judge(facts, 'full-probabilities', probabilities.mode)) {
+          return refuse(reply, {
+            status: 429,
+            error: 'FULL_PROBABILITIES',
+            message: `${facts.key} has asked for too many full probability vectors; retry later`,
+          });
+        }
+      }
+      header();
+      return reply.send(limited?.text ?? text);
+    }
+    header();
+    // Small answers of known length go out in one write; anything else (streams, SSE) is piped.
+    const length = Number(response.headers['content-length'] ?? Number.NaN);
+    if (Number.isFinite(length) && length <= SMALL_ANSWER) {
+      return reply.send(Buffer.from(await response.body.arrayBuffer()));
+    }
+    return reply.send(response.body);
+  }
+}
+
+type Target = GatewayConfig['models'][string];
+
+function tooLarge(reply: FastifyReply): FastifyReply {
+  reply.removeHeader('content-length');
+  return reply.code(502).send({ error: 'ANSWER_TOO_LARGE', message: 'the answer is too large to scan' });
+}
+
+/** The query instances of a request for its event: at most 16, each as sent. */
+function instancesForEvent(json: unknown): unknown[] {
+  const instances = instancesOf(json);
+  return instances.slice(0, 16);
 }
 
 /** Answers up to this size with a known length are sent as one buffer rather than piped. */

@@ -1,3 +1,8 @@
+export type { AbuseReading, ExtractionSettings, ProbingSettings } from './abuse/extraction.js';
+export { AbuseTracker } from './abuse/extraction.js';
+export { instancesOf, queryVectors } from './abuse/features.js';
+export type { ProbabilityLimits } from './abuse/outputs.js';
+export { limitProbabilities } from './abuse/outputs.js';
 export type { GatewayConfig, RateLimit } from './config.js';
 export { GatewayConfigError, gatewayConfigSchema, loadGatewayConfig, parseGatewayConfig } from './config.js';
 export type { Caller, GatewayDeps } from './gateway.js';
@@ -7,4 +12,4 @@ export { MemoryBuckets, RedisBuckets } from './limits.js';
 export type { PromptHit } from './prompt-rules.js';
 export { normalise, promptHits, requestText } from './prompt-rules.js';
 export type { EventSink, GatewayEvent } from './telemetry.js';
-export { EventQueue, GatewayMetrics, JsonLinesSink } from './telemetry.js';
+export { DatabaseSink, EventQueue, GatewayMetrics, JsonLinesSink } from './telemetry.js';

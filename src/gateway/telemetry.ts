@@ -1,5 +1,6 @@
 import { appendFile } from 'node:fs/promises';
 import { Counter, Histogram, Registry } from 'prom-client';
+import type { Database } from '../store/index.js';
 
 /** One request as the monitor sees it: who, which model, how it went, what the detectors said. */
 export interface GatewayEvent {
@@ -11,9 +12,13 @@ export interface GatewayEvent {
   readonly verdicts: readonly string[];
   /** SHA-256 of the request body: enough to spot repeated probing without keeping prompts. */
   readonly bodySha256: string | null;
+  /** The caller's abuse scores after this request (model servers with extraction or probing on). */
+  readonly scores?: { readonly queries: number; readonly extractionW?: number; readonly nearDuplicates: number };
+  /** Query instances as sent, when the configuration's `events.inputs` is `features` (at most 16). */
+  readonly inputs?: readonly unknown[];
 }
 
-/** Where events go in batches: a file now, the monitor's event store later. */
+/** Where events go in batches: a JSON-lines file, or the event store the monitor reads (`DatabaseSink`). */
 export interface EventSink {
   write(events: readonly GatewayEvent[]): Promise<void>;
 }
@@ -24,6 +29,31 @@ export class JsonLinesSink implements EventSink {
 
   async write(events: readonly GatewayEvent[]): Promise<void> {
     await appendFile(this.path, events.map((event) => `${JSON.stringify(event)}\n`).join(''));
+  }
+}
+
+/**
+ * Events into the event store the monitor reads (`gateway_events`, SQLite or PostgreSQL), one
+ * multi-row insert per batch, split so no statement exceeds the databases' parameter limits.
+ */
+export class DatabaseSink implements EventSink {
+  constructor(private readonly database: Database) {}
+
+  async write(events: readonly GatewayEvent[]): Promise<void> {
+    for (let start = 0; start < events.length; start += 500) {
+      const rows = events.slice(start, start + 500).map((event) => ({
+        at: event.at,
+        model: event.model,
+        caller: event.key,
+        status: event.status,
+        latency_ms: event.latencyMs,
+        verdicts: JSON.stringify(event.verdicts),
+        body_sha256: event.bodySha256,
+        scores: event.scores ? JSON.stringify(event.scores) : null,
+        inputs: event.inputs ? JSON.stringify(event.inputs) : null,
+      }));
+      await this.database.db.insertInto('gateway_events').values(rows).execute();
+    }
   }
 }
 

@@ -7,7 +7,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { type Buckets, type GatewayConfig, gatewayRoutes } from '../gateway/index.js';
+import { type Buckets, DatabaseSink, type GatewayConfig, gatewayRoutes } from '../gateway/index.js';
 import type { TrustAnchor } from '../integrity/index.js';
 import {
   AuditTrail,
@@ -226,6 +226,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
       prefix: '/gateway',
       config,
       ...(buckets ? { buckets } : {}),
+      // Mounted, the gateway writes its events to the registry's database, where the monitor reads them.
+      events: new DatabaseSink(deps.database),
       callers: async (token) => {
         // The same callers as the registry: its tokens, and single sign-on JWTs when configured.
         const principal = token.startsWith('mls_')

@@ -118,6 +118,23 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.insertInto('audit_head').values({ id: 1, size: 0 }).execute();
       },
     },
+    '0004_gateway_events': {
+      async up(db: Db) {
+        // One row per gateway request, appended in batches; the monitor reads windows by time and model.
+        await idColumn(db.schema.createTable('gateway_events'))
+          .addColumn('at', 'text', (column) => column.notNull())
+          .addColumn('model', 'text', (column) => column.notNull())
+          .addColumn('caller', 'text')
+          .addColumn('status', 'integer', (column) => column.notNull())
+          .addColumn('latency_ms', 'real', (column) => column.notNull())
+          .addColumn('verdicts', 'text', (column) => column.notNull())
+          .addColumn('body_sha256', 'text')
+          .addColumn('scores', 'text')
+          .addColumn('inputs', 'text')
+          .execute();
+        await db.schema.createIndex('gateway_events_model_at').on('gateway_events').columns(['model', 'at']).execute();
+      },
+    },
   };
 }
 

@@ -16,6 +16,7 @@ export interface RegistrySchema {
   approvals: ApprovalTable;
   gate_results: GateResultTable;
   audit_head: AuditHeadTable;
+  gateway_events: GatewayEventTable;
 }
 
 /** The audit log's size, in one row (`id` 1). */
@@ -123,4 +124,21 @@ export interface AuditEntryTable {
   actor: number | null;
   /** Canonical JSON of the entry: exactly the bytes the tree hashes. */
   body: string;
+}
+
+/** The gateway's per-request events, as the monitor reads them; JSON columns hold text. */
+export interface GatewayEventTable {
+  id: Generated<number>;
+  at: string;
+  model: string;
+  caller: string | null;
+  status: number;
+  latency_ms: number;
+  /** JSON array of verdict strings. */
+  verdicts: string;
+  body_sha256: string | null;
+  /** JSON object of abuse scores, or null. */
+  scores: string | null;
+  /** JSON array of query instances, or null. */
+  inputs: string | null;
 }

@@ -4,12 +4,15 @@ import { Redis } from 'ioredis';
 import {
   type Buckets,
   createGateway,
+  DatabaseSink,
+  type EventSink,
   type GatewayConfig,
   GatewayConfigError,
   JsonLinesSink,
   loadGatewayConfig,
   RedisBuckets,
 } from '../../gateway/index.js';
+import { openDatabase } from '../../store/index.js';
 import { CliError } from '../errors.js';
 import type { Io } from './shared.js';
 
@@ -22,7 +25,11 @@ export function registerGateway(program: Command, io: Io): void {
     .option('--port <port>', 'port to listen on', '8081')
     .option('--log-level <level>', 'pino log level (info logs every request)', 'info')
     .option('--events <file>', 'append one JSON line per request to this file (batched, never blocking)')
-    .action(async (flags: { config: string; host: string; port: string; events?: string; logLevel: string }) => {
+    .option(
+      '--event-store <url>',
+      "write events to the monitor's event store: postgres://… or a SQLite file (default: MLSECOPS_DATABASE_URL when set)",
+    )
+    .action(async (flags: GatewayFlags) => {
       let config: GatewayConfig;
       try {
         config = await loadGatewayConfig(flags.config);
@@ -33,11 +40,16 @@ export function registerGateway(program: Command, io: Io): void {
       const redisUrl = io.env.MLSECOPS_REDIS_URL;
       const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false }) : undefined;
       const buckets: Buckets | undefined = redis ? new RedisBuckets(redis) : undefined;
+      const storeUrl = flags.eventStore ?? io.env.MLSECOPS_DATABASE_URL;
+      const database = storeUrl ? await openDatabase({ url: storeUrl }) : undefined;
+      const sinks: EventSink[] = [];
+      if (flags.events) sinks.push(new JsonLinesSink(flags.events));
+      if (database) sinks.push(new DatabaseSink(database));
       const app = await createGateway({
         config: () => config,
         logger: { level: flags.logLevel },
         ...(buckets ? { buckets } : {}),
-        ...(flags.events ? { events: new JsonLinesSink(flags.events) } : {}),
+        ...(sinks.length > 0 ? { events: bothSinks(sinks) } : {}),
       });
       // Hot reload: a valid new file replaces the configuration; an invalid one is reported and ignored.
       const watcher = watch(flags.config, { persistent: false }, () => {
@@ -54,10 +66,26 @@ export function registerGateway(program: Command, io: Io): void {
       const stop = async () => {
         watcher.close();
         await app.close();
+        await database?.close();
         redis?.disconnect();
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       await new Promise<void>((resolve) => app.server.once('close', () => resolve()));
     });
+}
+
+interface GatewayFlags {
+  readonly config: string;
+  readonly host: string;
+  readonly port: string;
+  readonly events?: string;
+  readonly eventStore?: string;
+  readonly logLevel: string;
+}
+
+/** One sink writing each batch to every given sink; a batch counts as lost when any of them fails. */
+function bothSinks(sinks: readonly EventSink[]): EventSink {
+  if (sinks.length === 1) return sinks[0]!;
+  return { write: async (events) => void (await Promise.all(sinks.map((sink) => sink.write(events)))) };
 }

@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type { GatewayConfig } from './config.js';
+import { judge, type RequestFacts } from './facts.js';
+import { promptHits, requestText } from './prompt-rules.js';
+
+type Target = GatewayConfig['models'][string];
+
+/** Why a chat request is refused: status, code, message and anything else the body should carry. */
+export interface Refusal {
+  readonly status: number;
+  readonly error: string;
+  readonly message: string;
+  readonly extra?: Record<string, unknown>;
+}
+
+/**
+ * The checks on a chat request before it goes upstream: the prompt rules, the stream policy, and the
+ * canaries the answer will be searched for. Returns a refusal, or the body to forward (changed only
+ * when a canary was added to the system message).
+ */
+export function screenChat(
+  target: Target,
+  parsed: unknown,
+  body: Buffer,
+  facts: RequestFacts,
+  log: FastifyBaseLogger,
+): Refusal | { body: Buffer } {
+  const { detectors } = target;
+  if (detectors.promptInjection !== 'off') {
+    let hits: ReturnType<typeof promptHits>;
+    try {
+      hits = promptHits(requestText(parsed));
+    } catch (error) {
+      if (!detectors.failOpen) return { status: 503, error: 'DETECTOR_FAILED', message: 'prompt check failed' };
+      log.error({ err: error }, 'prompt check failed; passing (fail-open)');
+      hits = [];
+    }
+    if (hits.length > 0) {
+      const rules = [...new Set(hits.map((hit) => hit.rule))];
+      log.warn({ model: facts.model, key: facts.key, rules, mode: detectors.promptInjection }, 'prompt injection');
+      let blocked = false;
+      for (const rule of rules) blocked = judge(facts, `prompt-injection:${rule}`, detectors.promptInjection);
+      if (blocked)
+        return { status: 403, error: 'PROMPT_INJECTION', message: 'the prompt was refused', extra: { rules } };
+    }
+  }
+  const streamed = (parsed as { stream?: unknown } | undefined)?.stream === true;
+  if (detectors.outputRedaction === 'redact' && streamed) {
+    return {
+      status: 400,
+      error: 'STREAM_NOT_ALLOWED',
+      message: 'this model redacts answers, which needs them whole: set stream to false',
+    };
+  }
+  const { canary } = detectors;
+  if (canary.mode === 'off') return { body };
+  facts.canaries = [...canary.tokens];
+  if (!canary.inject) return { body };
+  const withCanary = injectCanary(parsed);
+  if (!withCanary) return { body };
+  facts.canaries.push(withCanary.token);
+  return { body: Buffer.from(JSON.stringify(withCanary.body)) };
+}
+
+/**
+ * Appends a fresh canary to the first system (or developer) message, as an inert comment. Returns
+ * undefined when there is no such message: with no system prompt there is nothing to leak.
+ */
+export function injectCanary(parsed: unknown): { body: unknown; token: string } | undefined {
+  const messages = (parsed as { messages?: unknown } | undefined)?.messages;
+  if (!Array.isArray(messages)) return undefined;
+  const system = messages.find(
+    (message): message is { role: string; content: string } =>
+      !!message &&
+      typeof message === 'object' &&
+      ((message as { role?: unknown }).role === 'system' || (message as { role?: unknown }).role === 'developer') &&
+      typeof (message as { content?: unknown }).content === 'string',
+  );
+  if (!system) return undefined;
+  const token = `mlsc-${randomBytes(9).toString('base64url')}`;
+  system.content = `${system.content}\n\n<!-- ${token} -->`;
+  return { body: parsed, token };
+}
