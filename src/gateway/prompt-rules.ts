@@ -14,39 +14,110 @@ interface Rule {
   readonly pattern: RegExp;
 }
 
+/**
+ * Long role-play jailbreaks rarely share a phrase, but they share a shape: they set up a persona,
+ * demand that it complies with anything, and talk about the rules it is to drop. All three together
+ * are the finding; each alone is ordinary (a tutor persona, "answer any question", a policy question).
+ */
+const FRAMING: readonly { readonly part: string; readonly pattern: RegExp }[] = [
+  {
+    part: 'persona',
+    pattern:
+      /\b(?:you are (?:now |about to |going to )?(?:be|act|play|simulate|pose|respond)|you will (?:now )?(?:be|play|act|pose|respond|answer)|from now on|role-?play|pretend|act as|simulate|play the role|take on the role|pose as|answer as|respond as|stay in character|continue as|operate (?:under|as)|known as|(?:chatbot|character|persona|model|ai) (?:named|called))\b/i,
+  },
+  {
+    part: 'compliance',
+    pattern:
+      /\b(?:never (?:deny|decline|refuse|reject)s?|(?:cannot|can't|can not|won't|will not|must not|should not) (?:decline|refuse|deny|reject)|always (?:answer|respond|comply|provide|fulfil)s?|no matter (?:how|what)|regardless of|without (?:question|hesitation|warnings?)|any (?:request|question|prompt)s?\b[^.]{0,40}\b(?:answer|respond|provide|fulfil)|(?:does not|doesn't|don't|do not|will not|won't) (?:follow|care about|have|abide by|adhere to)(?: any)? (?:rules|guidelines|ethics|morals|restrictions|policies|filters)|can (?:say|do) anything|will (?:answer|respond to) (?:any|every|all)\b|(?:completely|totally) (?:unhinged|unfiltered|uncensored|amoral)|no (?:limits|restrictions|filters|censorship)\b|the (?:exact )?opposite)/i,
+  },
+  {
+    part: 'rules',
+    pattern:
+      /\b(?:openai|content polic(?:y|ies)|ethic(?:s|al)|moral(?:s|ity)?|censor(?:ship|ed)?|filter(?:s|ed)?|restrict(?:ions|ed)|illegal|unethical|harmful|offensive|inappropriate|profanity)\b/i,
+  },
+];
+
+function framing(text: string): string | undefined {
+  const parts: string[] = [];
+  for (const { part, pattern } of FRAMING) {
+    const match = pattern.exec(text);
+    if (!match) return undefined;
+    parts.push(`${part}: "${match[0]}"`);
+  }
+  return parts.join('; ');
+}
+
+/** Verbs that set earlier guidance aside, and what they set aside. */
+const SET_ASIDE = `(?:ignore|disregard|forget|override|bypass|drop|discard|abandon|skip|remove|pay no attention to|stop following)`;
+const GUIDANCE = `(?:instructions?|prompts?|rules|directions?|guidelines?|context|orders|commands|directives|tasks?)`;
+const UNRESTRICTED = `(?:restrictions|limitations|limits|filters|filtering|censorship|rules|guidelines|policies|boundaries|constraints)`;
+
 const RULES: readonly Rule[] = [
   {
     id: 'instruction-override',
-    pattern:
-      /\b(?:ignore|disregard|forget|override|bypass)\b[^.\n]{0,40}\b(?:previous|prior|above|earlier|all|any|your|the|system)\b[^.\n]{0,30}\b(?:instructions?|prompts?|rules?|directions?|guidelines?|context)\b/i,
+    pattern: new RegExp(
+      String.raw`\b${SET_ASIDE}\b[^.\n]{0,40}\b(?:previous|prior|above|earlier|preceding|foregoing|all|any|your|system|original)\b[^.\n]{0,30}\b${GUIDANCE}\b` +
+        String.raw`|\b(?:ignore|disregard|forget)\s+(?:everything|all|anything)\s+(?:(?:you\s+were\s+told\s+)?(?:before|above|previously|so far|until now)|(?:i|you)\s+(?:said|told you|were told))` +
+        String.raw`|\b(?:ignore|disregard|forget)\s+(?:the\s+)?(?:above|previous|preceding)(?:\s+and|\s*[,.!:])`,
+      'i',
+    ),
   },
   {
     id: 'new-instructions',
-    pattern: /\b(?:new|updated|real|actual)\s+(?:system\s+)?(?:instructions?|prompt|rules)\s*(?::|\b(?:are|is)\b)/i,
+    pattern:
+      /\b(?:new|updated|real|actual|different)\s+(?:system\s+)?instructions?\s*(?::|\b(?:are|is|follow)\b)|\byour\s+(?:new\s+)?instructions\s+are\s+now\b|\bchange\s+your\s+(?:instructions|rules|programming)\b/i,
   },
   {
     id: 'system-prompt-extraction',
     pattern:
-      /\b(?:reveal|print|show|repeat|output|tell me|display|leak)\b[^.\n]{0,40}\b(?:system\s+prompt|initial\s+(?:prompt|instructions)|hidden\s+(?:prompt|instructions)|your\s+(?:instructions|rules|prompt))\b/i,
+      /\b(?:reveal|print|show|repeat|output|tell me|display|leak|write out|spell out)\b[^.\n]{0,40}\b(?:(?:your|the)\s+(?:system|initial|original|hidden|secret|first)\s+(?:prompt|instructions|message)|system\s+prompt|(?:your|the)\s+prompt\s+(?:text|above)|(?:everything|all|the text|the words)\s+(?:above|before (?:this|that|the)))\b|\bwhat\s+(?:was|is)\s+written\s+(?:at\s+the\s+(?:beginning|start|top)\s+of|above)\b/i,
   },
   {
     id: 'role-play-jailbreak',
-    pattern:
-      /\b(?:DAN|do anything now|developer mode|jailbr(?:eak|oken)|evil\s*(?:bot|confidant)|AIM\b|STAN\b|DUDE\b|unfiltered|uncensored|without (?:any )?(?:restrictions|limitations|filters|rules|censorship))\b/i,
+    // Named jailbreak personas are matched in capitals only: "dan", "aim" and "dude" are ordinary words.
+    pattern: new RegExp(
+      String.raw`\b(?:DAN|AIM|STAN|DUDE|UCAR|BH|OPPO|NRAF|KEVIN|APOPHIS)\b(?=[^\n]{0,200}\b(?:[Ss]tay in character|[Nn]ever refuse|[Aa]nything|[Rr]ules|[Rr]estrictions|[Ff]ilter|[Pp]olic(?:y|ies)|[Uu]nfiltered|[Aa]moral|[Ee]thic))` +
+        String.raw`|\b(?:[Dd]o [Aa]nything [Nn]ow|[Jj]ailbreak(?:ed)? mode|you (?:are|have been) jailbroken|[Dd]eveloper [Mm]ode (?:enabled|output|response)|(?:[Ss]imulate|[Ee]nable|[Ee]nter|[Aa]ct in) (?:the )?Developer Mode|[Ee]vil (?:trusted )?confidant)\b`,
+    ),
   },
   {
     id: 'persona-switch',
-    pattern:
-      /\b(?:you are now|from now on,? you (?:are|will)|pretend (?:to be|you are)|act as (?:if you were )?an? (?:unrestricted|unfiltered|evil))\b/i,
+    pattern: new RegExp(
+      String.raw`\b(?:you are now|you will now be|from now on,? you (?:are|will)|pretend (?:to be|you are)|act as|play the role of|take on the role of|simulate|roleplay as)\b[^\n]{0,300}\b(?:(?:no|without|free (?:of|from)|not (?:bound|limited|restricted) by|ignores?|beyond)\s+(?:any\s+|all\s+|the\s+)?(?:(?:moral|ethical|legal|content|openai|safety)\s+)?${UNRESTRICTED}|amoral|unfiltered|uncensored|never refuses?)`,
+      'i',
+    ),
+  },
+  {
+    id: 'restriction-removal',
+    pattern: new RegExp(
+      String.raw`\b(?:free (?:of|from) all ${UNRESTRICTED}|not bound by (?:any |the )?(?:\w+\s+){0,2}${UNRESTRICTED}|(?:no|without (?:any )?)(?:moral|ethical)\s+(?:principles|guidelines|restrictions|constraints|limits|considerations)|(?:you|it) (?:have|has) no ${UNRESTRICTED}(?: on (?:your|its) (?:output|responses|answers))?|(?:answer|respond|reply)\b[^.\n]{0,40}\bwithout (?:any )?(?:warnings?|${UNRESTRICTED})|(?:ignore|bypass|violate)s?\s+(?:all\s+)?(?:of\s+)?(?:openai's|the|your|its)\s+content polic(?:y|ies)|(?:will|must|should) (?:never|not) refuse (?:a|any)\s+(?:request|question|prompt))\b`,
+      'i',
+    ),
   },
   {
     id: 'guardrail-removal',
     pattern:
-      /\b(?:disable|turn off|remove|ignore)\b[^.\n]{0,20}\b(?:safety|content)\s*(?:filters?|policy|policies|guidelines|guardrails)\b/i,
+      /\b(?:disable|turn off|remove|ignore|bypass|deactivate)\b[^.\n]{0,20}\b(?:safety|content|moderation)\s*(?:filters?|policy|policies|guidelines|guardrails|settings|checks)\b/i,
+  },
+  {
+    id: 'dual-response',
+    pattern:
+      /\b(?:two|2|both)\s+(?:different\s+|separate\s+)?(?:responses|answers|ways|replies)\b[^\n]{0,200}\b(?:normal|filtered|classic|standard|censored|as (?:chatgpt|gpt|the ai))\b[^\n]{0,200}\b(?:unfiltered|uncensored|jailbr\w*|without (?:any )?(?:restrictions|filters|rules)|no (?:restrictions|filters|rules)|opposite|evil|developer mode)\b/i,
+  },
+  {
+    id: 'output-hijack',
+    pattern:
+      /\bstop everything\b|\bdo not (?:answer|respond to) (?:this|the|my) (?:question|request)\b[^.\n]{0,40}\b(?:but|instead|just)\b|\b(?:ignore|forget)\b[^.\n]{0,60}\band (?:just |only |instead )?(?:say|print|output|write|reply with)\b/i,
   },
 ];
 
-const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u{e0000}-\u{e007f}]/gu;
+/** Characters removed before the rules read the text: zero-width, bidirectional controls, tags. */
+const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u{e0000}-\u{e007f}]/gu;
+/**
+ * The ones that are a finding by themselves. Joiners (U+200C/D) and direction marks (U+200E/F) are
+ * ordinary in Persian, Indic scripts, emoji sequences and right-to-left text, so they are only removed.
+ */
+const SUSPICIOUS_INVISIBLE = /[\u200b\u202a-\u202e\u2060-\u2064\u2066-\u2069\u{e0000}-\u{e007f}]|(?<=.)\ufeff/u;
 const LEET: Readonly<Record<string, string>> = {
   '0': 'o',
   '1': 'i',
@@ -97,14 +168,15 @@ function decodedPayloads(text: string, plain: string): { encoding: string; text:
 export function promptHits(text: string, maxChars = 100_000): PromptHit[] {
   const sample = text.length > maxChars ? text.slice(0, maxChars) : text;
   const hits: PromptHit[] = [];
-  if (INVISIBLE.test(sample))
-    hits.push({ rule: 'invisible-unicode', evidence: 'zero-width, bidirectional or tag characters' });
-  INVISIBLE.lastIndex = 0;
+  if (SUSPICIOUS_INVISIBLE.test(sample))
+    hits.push({ rule: 'invisible-unicode', evidence: 'zero-width, bidirectional-override or tag characters' });
   const plain = normalise(sample);
   for (const rule of RULES) {
     const match = rule.pattern.exec(plain);
     if (match) hits.push({ rule: rule.id, evidence: match[0].slice(0, 120) });
   }
+  const framed = framing(plain);
+  if (framed) hits.push({ rule: 'jailbreak-framing', evidence: framed.slice(0, 200) });
   for (const payload of decodedPayloads(sample, plain)) {
     for (const rule of RULES) {
       const match = rule.pattern.exec(payload.text);
@@ -116,13 +188,16 @@ export function promptHits(text: string, maxChars = 100_000): PromptHit[] {
   return hits;
 }
 
-/** The text of an OpenAI-style chat or completion request: every message's content, and the prompt. */
+/** The text of an OpenAI-style chat or completion request to judge: user, assistant and tool messages, and the prompt. */
 export function requestText(body: unknown): string {
   if (!body || typeof body !== 'object') return '';
   const parts: string[] = [];
   const { messages, prompt, input } = body as { messages?: unknown; prompt?: unknown; input?: unknown };
   if (Array.isArray(messages)) {
     for (const message of messages.slice(0, 1000)) {
+      // System and developer messages are the operator's own instructions, not input to judge.
+      const role = (message as { role?: unknown })?.role;
+      if (role === 'system' || role === 'developer') continue;
       const content = (message as { content?: unknown })?.content;
       if (typeof content === 'string') parts.push(content);
       else if (Array.isArray(content)) {
