@@ -20,6 +20,7 @@
  *   PRADA is not meant to catch, reported so the limit is visible.
  */
 import { parseArgs } from 'node:util';
+import { mulberry32 } from '../src/data/poisoning/random.js';
 import { AbuseTracker } from '../src/gateway/index.js';
 import { machineInfo } from './lib/machine.js';
 
@@ -35,17 +36,7 @@ const clients = Number(values.clients);
 const queries = Number(values.queries);
 const dim = Number(values.dim);
 
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const next = generator(Number(values.seed));
+const next = mulberry32(Number(values.seed));
 const gaussian = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
 
 // Three classes: a mean and a mixing matrix each (correlated features).

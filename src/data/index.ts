@@ -1,6 +1,7 @@
 export { dataCatalog } from './catalog.js';
 export { defaultDetectors } from './detectors/index.js';
 export type { Detector, DetectorContext, DetectorMatch } from './detectors/types.js';
+export { mulberry32 } from './poisoning/random.js';
 export { openDataset } from './readers/open.js';
 export type { RedactionResult } from './redact/redact-dataset.js';
 export { RedactionError, redactDataset } from './redact/redact-dataset.js';

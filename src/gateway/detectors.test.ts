@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../data/index.js';
 import { testDatabases } from '../store/test-support.js';
 import { parseGatewayConfig } from './config.js';
 import { createGateway } from './gateway.js';
@@ -158,17 +159,7 @@ describe('model-server answer limits', () => {
   });
 });
 
-/** A deterministic generator (mulberry32) and standard normals from it. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Standard normals from a seeded generator. */
 function normal(next: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
 }
@@ -178,7 +169,7 @@ describe('extraction and probing', () => {
     const gateway = await gatewayWith(
       `  iris: { upstream: '${base}', detectors: { extraction: { mode: block, minQueries: 50 }, probing: { mode: off } } }\n`,
     );
-    const next = random(7);
+    const next = mulberry32(7);
     const statuses: number[] = [];
     for (let i = 0; i < 150; i++) {
       const natural = Array.from({ length: 4 }, () => normal(next));
