@@ -170,6 +170,18 @@ export class ProfileBuilder {
   }
 }
 
+/** A profile's columns by name, built once per profile: the gateway checks every request against one. */
+const columnIndex = new WeakMap<ReferenceProfile, Map<string, ColumnProfile>>();
+
+function columnsOf(profile: ReferenceProfile): Map<string, ColumnProfile> {
+  let columns = columnIndex.get(profile);
+  if (!columns) {
+    columns = new Map(profile.columns.map((column) => [column.name, column]));
+    columnIndex.set(profile, columns);
+  }
+  return columns;
+}
+
 /** Why an input does not fit the profile. */
 export interface ProfileViolation {
   readonly feature: string;
@@ -188,10 +200,14 @@ export function profileViolations(
   instance: unknown,
   options: { tolerance: number; names?: readonly string[] | undefined; limit?: number },
 ): ProfileViolation[] {
-  const columns = new Map(profile.columns.map((column) => [column.name, column]));
-  const names = options.names ?? profile.columns.map((column) => column.name);
+  const columns = columnsOf(profile);
   const entries: [string, unknown][] = Array.isArray(instance)
-    ? instance.slice(0, 10_000).map((value, index) => [names[index] ?? `#${index}`, value])
+    ? instance
+        .slice(0, 10_000)
+        .map((value, index) => [
+          (options.names ? options.names[index] : profile.columns[index]?.name) ?? `#${index}`,
+          value,
+        ])
     : instance && typeof instance === 'object'
       ? Object.entries(instance).slice(0, 10_000)
       : [];

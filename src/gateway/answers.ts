@@ -2,7 +2,7 @@ import { redactText } from '../data/index.js';
 import { limitProbabilities, type ProbabilityLimits } from './abuse/outputs.js';
 
 /** Largest answer read whole for output scanning. */
-export const MAX_SCANNED_ANSWER = 8 << 20;
+const MAX_SCANNED_ANSWER = 8 << 20;
 
 /** An answer body read whole, or undefined when it is larger than `max` bytes. */
 export async function readAnswer(body: AsyncIterable<Buffer>, max = MAX_SCANNED_ANSWER): Promise<string | undefined> {

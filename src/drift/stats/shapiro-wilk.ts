@@ -157,7 +157,15 @@ export function shapiroWilk(sample: ArrayLike<number>): ShapiroWilkResult {
   x.sort();
   if (x[0] === x[n - 1]) return { w: 1, pValue: 1, n };
   toScaledDeviations(x);
-  return { ...wAndP(x, shapiroWilkCoefficients(n)), n };
+  return { ...wAndP(x, coefficientsFor(n)), n };
+}
+
+/** The last size's coefficients: a caller testing a sliding window asks for the same n every time. */
+let cached: { n: number; a: Float32Array } | undefined;
+
+function coefficientsFor(n: number): Float32Array {
+  if (cached?.n !== n) cached = { n, a: shapiroWilkCoefficients(n) };
+  return cached.a;
 }
 
 /**

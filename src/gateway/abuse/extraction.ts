@@ -68,7 +68,6 @@ class ClientState {
   readonly duplicates: Uint8Array;
   duplicateCount = 0;
   probing = false;
-  seenAt = 0;
 
   constructor(window: number, probingWindow: number) {
     this.distances = new Float64Array(window);
@@ -130,12 +129,8 @@ export class AbuseTracker {
     private readonly testEvery = 10,
   ) {}
 
-  get clientCount(): number {
-    return this.clients.size;
-  }
-
   /** Records a client's queries and returns what its history now shows. */
-  observe(client: string, vectors: readonly Float64Array[], now = Date.now()): AbuseReading {
+  observe(client: string, vectors: readonly Float64Array[]): AbuseReading {
     if ((!this.extraction && !this.probing) || vectors.length === 0) return this.reading(this.clients.get(client));
     let state = this.clients.get(client);
     if (state) this.clients.delete(client);
@@ -147,14 +142,8 @@ export class AbuseTracker {
       }
     }
     this.clients.set(client, state);
-    state.seenAt = now;
     for (const vector of vectors) this.add(state, vector);
     return this.reading(state);
-  }
-
-  /** What is known of a client, without recording anything. */
-  peek(client: string): AbuseReading {
-    return this.reading(this.clients.get(client));
   }
 
   private reading(state: ClientState | undefined): AbuseReading {

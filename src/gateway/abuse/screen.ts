@@ -13,19 +13,27 @@ type Target = GatewayConfig['models'][string];
  * kept across configuration reloads unless the model's detector settings changed.
  */
 export class QueryScreen {
-  private readonly trackers = new Map<string, { settings: string; tracker: AbuseTracker }>();
+  private readonly trackers = new Map<
+    string,
+    { extraction: object; probing: object; settings: string; tracker: AbuseTracker }
+  >();
 
   private trackerFor(model: string, target: Target): AbuseTracker | undefined {
     const { extraction, probing } = target.detectors;
     if (extraction.mode === 'off' && probing.mode === 'off') return undefined;
-    const settings = JSON.stringify([extraction, probing]);
     const known = this.trackers.get(model);
-    if (known?.settings === settings) return known.tracker;
+    // The same configuration objects until a reload; only then are the settings compared.
+    if (known?.extraction === extraction && known.probing === probing) return known.tracker;
+    const settings = JSON.stringify([extraction, probing]);
+    if (known?.settings === settings) {
+      this.trackers.set(model, { ...known, extraction, probing });
+      return known.tracker;
+    }
     const tracker = new AbuseTracker(
       extraction.mode === 'off' ? undefined : extraction,
       probing.mode === 'off' ? undefined : probing,
     );
-    this.trackers.set(model, { settings, tracker });
+    this.trackers.set(model, { extraction, probing, settings, tracker });
     return tracker;
   }
 
