@@ -1,18 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
-import type { GatewayConfig } from './config.js';
-import { judge, type RequestFacts } from './facts.js';
+import type { ModelConfig } from './config.js';
+import { judge, type Refusal, type RequestFacts } from './facts.js';
 import { promptHits, requestText } from './prompt-rules.js';
-
-type Target = GatewayConfig['models'][string];
-
-/** Why a chat request is refused: status, code, message and anything else the body should carry. */
-export interface Refusal {
-  readonly status: number;
-  readonly error: string;
-  readonly message: string;
-  readonly extra?: Record<string, unknown>;
-}
 
 /**
  * The checks on a chat request before it goes upstream: the prompt rules, the stream policy, and the
@@ -20,7 +10,7 @@ export interface Refusal {
  * when a canary was added to the system message).
  */
 export function screenChat(
-  target: Target,
+  target: ModelConfig,
   parsed: unknown,
   body: Buffer,
   facts: RequestFacts,

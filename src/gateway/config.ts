@@ -172,6 +172,8 @@ export const gatewayConfigSchema = z.object({
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 export type RateLimit = z.infer<typeof rate>;
+/** One model's entry: its upstream, limits, schema and detectors. */
+export type ModelConfig = GatewayConfig['models'][string];
 
 export class GatewayConfigError extends Error {
   constructor(message: string) {

@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import type { RateLimit } from './config.js';
 
 /** What the gateway learned about a request, for its event, its metrics and the verdict header. */
@@ -18,6 +19,18 @@ export interface RequestFacts {
 }
 
 export type DetectorMode = 'block' | 'alert' | 'off';
+
+/** Why a request is refused: status, code, message and anything else the body should carry. */
+export interface Refusal {
+  readonly status: number;
+  readonly error: string;
+  readonly message: string;
+  readonly extra?: Record<string, unknown>;
+}
+
+export function refuse(reply: FastifyReply, refusal: Refusal): FastifyReply {
+  return reply.code(refusal.status).send({ error: refusal.error, message: refusal.message, ...refusal.extra });
+}
 
 /** Records one detector verdict; true when the mode says the request must be refused. */
 export function judge(facts: RequestFacts, verdict: string, mode: DetectorMode): boolean {

@@ -1,19 +1,17 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { pipeline } from 'node:stream';
 import { Ajv, type ValidateFunction } from 'ajv';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Agent, type Dispatcher, request as upstreamRequest } from 'undici';
 import { instancesOf } from './abuse/features.js';
 import { QueryScreen } from './abuse/screen.js';
-import { limitAnswer, readAnswer, scanChatAnswer, tokensUsed } from './answers.js';
-import { type Refusal, screenChat } from './chat.js';
-import type { GatewayConfig, RateLimit } from './config.js';
-import { judge, type RequestFacts, reported } from './facts.js';
+import { screenChat } from './chat.js';
+import type { GatewayConfig, ModelConfig, RateLimit } from './config.js';
+import { type Refusal, type RequestFacts, refuse } from './facts.js';
 import { type Buckets, MemoryBuckets } from './limits.js';
 import { OidcCallers } from './oidc.js';
 import { checkProfile } from './profile-check.js';
-import { StreamWatch } from './stream-watch.js';
+import { sendAnswer } from './respond.js';
 import { EventQueue, type EventSink, GatewayMetrics } from './telemetry.js';
 
 export interface GatewayDeps {
@@ -161,9 +159,6 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
     return user ?? (deps.callers ? deps.callers(token) : undefined);
   };
 
-  const refuse = (reply: FastifyReply, refusal: Refusal) =>
-    reply.code(refusal.status).send({ error: refusal.error, message: refusal.message, ...refusal.extra });
-
   const limited = async (reply: FastifyReply, key: string, limit: RateLimit | undefined): Promise<boolean> => {
     if (!limit) return false;
     const decision = await buckets.take(key, limit);
@@ -238,7 +233,7 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
   function checkBody(
     body: Buffer | undefined,
     contentType: string,
-    target: Target,
+    target: ModelConfig,
     config: GatewayConfig,
   ): Refusal | { json: unknown } {
     if (!body || body.length === 0) return { json: undefined };
@@ -274,7 +269,7 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
   async function forward(
     request: FastifyRequest,
     reply: FastifyReply,
-    target: Target,
+    target: ModelConfig,
     body: Buffer | undefined,
   ): Promise<FastifyReply> {
     const { upstream, timeoutMs, retries } = target;
@@ -314,7 +309,7 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
         if (value !== undefined && !DROPPED.has(name)) reply.header(name, value);
       }
       try {
-        return await answer(request, reply, target, response);
+        return await sendAnswer(buckets, request, reply, target, response);
       } catch {
         // The upstream failed mid-answer (reset, body timeout): nothing may have been sent yet.
         if (reply.sent) return reply;
@@ -326,98 +321,6 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
       }
     }
   }
-
-  /** Sends the upstream's answer on, through whichever answer checks the model has. */
-  async function answer(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    target: Target,
-    response: Dispatcher.ResponseData,
-  ): Promise<FastifyReply> {
-    const facts = request.gateway!;
-    const type = String(response.headers['content-type'] ?? '');
-    const json = /application\/json/i.test(type);
-    const { detectors } = target;
-    const budget = facts.tokenBudget;
-    const canaries = facts.canaries ?? [];
-    const header = () => {
-      const verdicts = reported(facts);
-      if (verdicts) reply.header('x-mlsecops-verdicts', verdicts);
-    };
-
-    if (target.kind === 'openai' && json && (detectors.outputRedaction !== 'off' || budget || canaries.length > 0)) {
-      const text = await readAnswer(response.body);
-      if (text === undefined) return tooLarge(reply);
-      const scanned = scanChatAnswer(text, detectors.outputRedaction, canaries);
-      const used = budget ? tokensUsed(text) : 0;
-      if (budget && used > 0) await buckets.take(`tokens:${facts.key}`, budget, used);
-      if (scanned.entities.length > 0) {
-        const mode = detectors.outputRedaction;
-        request.log.warn({ entities: scanned.entities, mode }, 'sensitive data in a model answer');
-        reply.header(
-          'x-mlsecops-output',
-          `${mode === 'redact' ? 'redacted' : 'found'}: ${scanned.entities.join(', ')}`,
-        );
-      }
-      if (scanned.canary && judge(facts, 'canary-leak', detectors.canary.mode)) {
-        request.log.warn({ model: facts.model, key: facts.key }, 'system prompt leaked; answer withheld');
-        return refuse(reply, {
-          status: 403,
-          error: 'SYSTEM_PROMPT_LEAK',
-          message: 'the answer was withheld: it disclosed protected instructions',
-        });
-      }
-      header();
-      return reply.send(scanned.text);
-    }
-    if (target.kind === 'openai' && /text\/event-stream/i.test(type) && (budget || canaries.length > 0)) {
-      const watch = new StreamWatch({ canaries, block: detectors.canary.mode === 'block' });
-      // pipeline: an upstream that breaks off mid-stream ends the watch too, never an unhandled error.
-      pipeline(response.body, watch, () => undefined);
-      watch.once('stopped', () => response.body.destroy());
-      watch.once('end', () => {
-        const { outcome } = watch;
-        if (outcome.canary) judge(facts, 'canary-leak', detectors.canary.mode);
-        if (budget && outcome.tokens > 0) void buckets.take(`tokens:${facts.key}`, budget, outcome.tokens);
-      });
-      header();
-      return reply.send(watch);
-    }
-    const limits = target.outputs;
-    const probabilities = detectors.fullProbabilities;
-    if (target.kind === 'rest' && json && (limits || probabilities.mode !== 'off')) {
-      const text = await readAnswer(response.body);
-      if (text === undefined) return tooLarge(reply);
-      const limited = limitAnswer(text, limits ?? {});
-      if (limited && limited.full > 0 && probabilities.mode !== 'off') {
-        const rate = { requestsPerMinute: probabilities.requestsPerMinute, burst: probabilities.burst };
-        const decision = await buckets.take(`probabilities:${facts.key}`, rate, limited.full);
-        if (!decision.allowed && judge(facts, 'full-probabilities', probabilities.mode)) {
-          return refuse(reply, {
-            status: 429,
-            error: 'FULL_PROBABILITIES',
-            message: `${facts.key} has asked for too many full probability vectors; retry later`,
-          });
-        }
-      }
-      header();
-      return reply.send(limited?.text ?? text);
-    }
-    header();
-    // Small answers of known length go out in one write; anything else (streams, SSE) is piped.
-    const length = Number(response.headers['content-length'] ?? Number.NaN);
-    if (Number.isFinite(length) && length <= SMALL_ANSWER) {
-      return reply.send(Buffer.from(await response.body.arrayBuffer()));
-    }
-    return reply.send(response.body);
-  }
-}
-
-type Target = GatewayConfig['models'][string];
-
-function tooLarge(reply: FastifyReply): FastifyReply {
-  reply.removeHeader('content-length');
-  return reply.code(502).send({ error: 'ANSWER_TOO_LARGE', message: 'the answer is too large to scan' });
 }
 
 /** The query instances of a request for its event: at most 16, each as sent. */
@@ -425,9 +328,6 @@ function instancesForEvent(json: unknown): unknown[] {
   const instances = instancesOf(json);
   return instances.slice(0, 16);
 }
-
-/** Answers up to this size with a known length are sent as one buffer rather than piped. */
-const SMALL_ANSWER = 256 << 10;
 
 /** A body as JSON, or undefined when it is not JSON. */
 function parseOrUndefined(body: Buffer): unknown {

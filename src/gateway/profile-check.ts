@@ -1,10 +1,7 @@
 import { type ProfileViolation, profileViolations } from '../drift/index.js';
 import { instancesOf } from './abuse/features.js';
-import type { Refusal } from './chat.js';
-import type { GatewayConfig } from './config.js';
-import { judge, type RequestFacts } from './facts.js';
-
-type Target = GatewayConfig['models'][string];
+import type { ModelConfig } from './config.js';
+import { judge, type Refusal, type RequestFacts } from './facts.js';
 
 /** Most instances of one request checked against the profile. */
 const MAX_CHECKED = 256;
@@ -13,7 +10,7 @@ const MAX_CHECKED = 256;
  * The out-of-distribution check of a model server's request: every instance against the model's
  * reference profile. A refusal (400, with the first violations) in `block` mode; a verdict otherwise.
  */
-export function checkProfile(target: Target, json: unknown, facts: RequestFacts): Refusal | undefined {
+export function checkProfile(target: ModelConfig, json: unknown, facts: RequestFacts): Refusal | undefined {
   const detector = target.detectors.outOfDistribution;
   if (detector.mode === 'off' || !detector.profile) return undefined;
   const violations: ProfileViolation[] = [];

@@ -1,11 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Refusal } from '../chat.js';
-import type { GatewayConfig } from '../config.js';
-import { judge, type RequestFacts } from '../facts.js';
+import type { ModelConfig } from '../config.js';
+import { judge, type Refusal, type RequestFacts } from '../facts.js';
 import { AbuseTracker } from './extraction.js';
 import { queryVectors } from './features.js';
-
-type Target = GatewayConfig['models'][string];
 
 /**
  * The abuse detectors of model servers, one tracker per model: each request's query instances are
@@ -18,7 +15,7 @@ export class QueryScreen {
     { extraction: object; probing: object; settings: string; tracker: AbuseTracker }
   >();
 
-  private trackerFor(model: string, target: Target): AbuseTracker | undefined {
+  private trackerFor(model: string, target: ModelConfig): AbuseTracker | undefined {
     const { extraction, probing } = target.detectors;
     if (extraction.mode === 'off' && probing.mode === 'off') return undefined;
     const known = this.trackers.get(model);
@@ -38,7 +35,7 @@ export class QueryScreen {
   }
 
   /** Records the request's queries under the caller and returns a refusal when a blocking detector fires. */
-  screen(target: Target, json: unknown, facts: RequestFacts, log: FastifyBaseLogger): Refusal | undefined {
+  screen(target: ModelConfig, json: unknown, facts: RequestFacts, log: FastifyBaseLogger): Refusal | undefined {
     const tracker = this.trackerFor(facts.model, target);
     if (!tracker || facts.key === null) return undefined;
     const { detectors } = target;
