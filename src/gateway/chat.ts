@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
-import type { ModelConfig } from './config.js';
+import { type ClassifierScore, classifyPrompt } from './classifier.js';
+import { classifierOptions, type ModelConfig } from './config.js';
 import { judge, type Refusal, type RequestFacts } from './facts.js';
 import { promptHits, requestText } from './prompt-rules.js';
 
@@ -9,18 +10,20 @@ import { promptHits, requestText } from './prompt-rules.js';
  * canaries the answer will be searched for. Returns a refusal, or the body to forward (changed only
  * when a canary was added to the system message).
  */
-export function screenChat(
+export async function screenChat(
   target: ModelConfig,
   parsed: unknown,
   body: Buffer,
   facts: RequestFacts,
   log: FastifyBaseLogger,
-): Refusal | { body: Buffer } {
+): Promise<Refusal | { body: Buffer }> {
   const { detectors } = target;
+  const text =
+    detectors.promptInjection !== 'off' || detectors.promptClassifier.mode !== 'off' ? requestText(parsed) : '';
   if (detectors.promptInjection !== 'off') {
     let hits: ReturnType<typeof promptHits>;
     try {
-      hits = promptHits(requestText(parsed));
+      hits = promptHits(text);
     } catch (error) {
       if (!detectors.failOpen) return { status: 503, error: 'DETECTOR_FAILED', message: 'prompt check failed' };
       log.error({ err: error }, 'prompt check failed; passing (fail-open)');
@@ -34,6 +37,10 @@ export function screenChat(
       if (blocked)
         return { status: 403, error: 'PROMPT_INJECTION', message: 'the prompt was refused', extra: { rules } };
     }
+  }
+  if (detectors.promptClassifier.mode !== 'off') {
+    const refusal = await classify(detectors.promptClassifier, detectors.failOpen, text, facts, log);
+    if (refusal) return refusal;
   }
   const streamed = (parsed as { stream?: unknown } | undefined)?.stream === true;
   if (detectors.outputRedaction === 'redact' && streamed) {
@@ -51,6 +58,33 @@ export function screenChat(
   if (!withCanary) return { body };
   facts.canaries.push(withCanary.token);
   return { body: Buffer.from(JSON.stringify(withCanary.body)) };
+}
+
+/** The ONNX classifier's verdict on the prompt; a refusal when it blocks or fails closed. */
+async function classify(
+  settings: ModelConfig['detectors']['promptClassifier'],
+  failOpen: boolean,
+  text: string,
+  facts: RequestFacts,
+  log: FastifyBaseLogger,
+): Promise<Refusal | undefined> {
+  let result: ClassifierScore;
+  try {
+    result = await classifyPrompt(classifierOptions(settings), text);
+  } catch (error) {
+    if (!failOpen) return { status: 503, error: 'DETECTOR_FAILED', message: 'prompt classifier failed' };
+    log.error({ err: error }, 'prompt classifier failed; passing (fail-open)');
+    facts.verdicts.push('prompt-classifier:failed');
+    return undefined;
+  }
+  if (result.score < settings.threshold) return undefined;
+  const score = Math.round(result.score * 1000) / 1000;
+  log.warn(
+    { model: facts.model, key: facts.key, score, partial: result.partial, mode: settings.mode },
+    'prompt classifier',
+  );
+  if (!judge(facts, 'prompt-classifier', settings.mode)) return undefined;
+  return { status: 403, error: 'PROMPT_INJECTION', message: 'the prompt was refused', extra: { classifier: score } };
 }
 
 /**

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { referenceProfileSchema } from '../drift/index.js';
+import { type ClassifyOptions, loadPromptClassifier } from './classifier.js';
 
 const rate = z.object({
   /** Sustained requests per minute. */
@@ -20,6 +21,31 @@ const detectorsSchema = z
   .object({
     /** Chat models: instruction-override, jailbreak and encoded-payload rules over the prompt. */
     promptInjection: mode.default('alert'),
+    /**
+     * Chat models: a local ONNX prompt classifier (see classifier.ts for the model shapes read). The
+     * prompt is refused or reported when the injection probability reaches `threshold`. `path` and
+     * `tokenizer` are read from disk, relative to the configuration file; nothing is downloaded.
+     * Inference runs at most `maxConcurrent` at once and is waited for at most `timeoutMs`; beyond
+     * either, the detector has failed and `failOpen` decides.
+     */
+    promptClassifier: z
+      .object({
+        mode: mode.default('alert'),
+        path: z.string().min(1).optional(),
+        tokenizer: z.string().min(1).optional(),
+        output: z.string().min(1).optional(),
+        label: z.number().int().min(0).max(10_000).default(1),
+        threshold: z.number().gt(0).lt(1).default(0.5),
+        chunkChars: z.number().int().min(16).max(100_000).default(2000),
+        maxChunks: z.number().int().min(1).max(64).default(4),
+        maxTokens: z.number().int().min(8).max(8192).default(512),
+        timeoutMs: z.number().int().positive().max(60_000).default(2000),
+        maxConcurrent: z.number().int().positive().max(256).default(4),
+      })
+      .prefault({ mode: 'off' })
+      .refine((value) => value.mode === 'off' || value.path !== undefined, {
+        message: 'promptClassifier needs a path',
+      }),
     /** Chat models: personal data and secrets in answers (`redact` rewrites them). */
     outputRedaction: z.enum(['redact', 'alert', 'off']).default('off'),
     /**
@@ -206,14 +232,25 @@ function validated(raw: unknown, source: string): GatewayConfig {
   return parsed.data;
 }
 
-/** Reads a configuration file; profiles named by path are read from beside it. */
+/**
+ * Reads a configuration file. Profiles named by path are read from beside it, classifier paths are
+ * resolved against its folder, and each configured classifier is loaded, so a missing or broken
+ * model fails the load instead of the first request.
+ */
 export async function loadGatewayConfig(path: string): Promise<GatewayConfig> {
   const raw = readText(await readFile(path, 'utf8'), path);
   const models = (raw as { models?: unknown } | null)?.models;
+  const here = (file: unknown) => (typeof file === 'string' ? resolve(dirname(path), file) : file);
   if (models && typeof models === 'object') {
     for (const [name, model] of Object.entries(models)) {
-      const detector = (model as { detectors?: { outOfDistribution?: { profile?: unknown } } } | null)?.detectors
-        ?.outOfDistribution;
+      const detectors = (model as { detectors?: Record<string, Record<string, unknown> | undefined> } | null)
+        ?.detectors;
+      const classifier = detectors?.promptClassifier;
+      if (classifier && typeof classifier === 'object') {
+        classifier.path = here(classifier.path);
+        classifier.tokenizer = here(classifier.tokenizer);
+      }
+      const detector = detectors?.outOfDistribution;
       if (typeof detector?.profile !== 'string') continue;
       const file = resolve(dirname(path), detector.profile);
       try {
@@ -223,5 +260,21 @@ export async function loadGatewayConfig(path: string): Promise<GatewayConfig> {
       }
     }
   }
-  return validated(raw, path);
+  const config = validated(raw, path);
+  for (const [name, model] of Object.entries(config.models)) {
+    const classifier = model.detectors.promptClassifier;
+    if (classifier.mode === 'off') continue;
+    try {
+      await loadPromptClassifier(classifierOptions(classifier));
+    } catch (error) {
+      throw new GatewayConfigError(`${path}: models.${name}.detectors.promptClassifier: ${(error as Error).message}`);
+    }
+  }
+  return config;
+}
+
+/** The loader's options from a model's `promptClassifier` settings. */
+export function classifierOptions(settings: ModelConfig['detectors']['promptClassifier']): ClassifyOptions {
+  if (!settings.path) throw new GatewayConfigError('promptClassifier needs a path');
+  return { ...settings, path: settings.path };
 }

@@ -218,7 +218,7 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
     if (target.kind === 'openai' && body && body.length > 0) {
       // Parsed above when labelled JSON; a chat body under another content type is still read, so a
       // label cannot switch the prompt check off.
-      const screened = screenChat(target, json ?? parseOrUndefined(body), body, facts, request.log);
+      const screened = await screenChat(target, json ?? parseOrUndefined(body), body, facts, request.log);
       if ('error' in screened) return refuse(reply, screened);
       body = screened.body;
     } else if (target.kind === 'rest' && json !== undefined) {
