@@ -1,9 +1,29 @@
 /** The drift engine: statistical tests of whether data still looks like a reference. */
 
-export type { ColumnProfile, ProfileViolation, ReferenceProfile } from './profile.js';
-export { ProfileBuilder, profileViolations, QUANTILES, referenceProfileSchema } from './profile.js';
+export type {
+  CategoryColumnProfile,
+  ColumnProfile,
+  ColumnType,
+  NumericColumnProfile,
+  ProfileOptions,
+  ReferenceProfile,
+} from './profile.js';
+export {
+  EXACT_LIMIT,
+  MAX_CATEGORIES,
+  mergeProfiles,
+  ProfileBuilder,
+  ProfileMergeError,
+  QUANTILES,
+  referenceProfileSchema,
+  sortedQuantile,
+} from './profile.js';
 export type { ProfiledDataset } from './profile-dataset.js';
 export { profileDataset } from './profile-dataset.js';
+export type { Bucket, SketchJson } from './sketch.js';
+export { DEFAULT_ALPHA, NumberSketch } from './sketch.js';
 export { normalQuantile } from './stats/normal.js';
 export type { ShapiroWilkResult } from './stats/shapiro-wilk.js';
 export { shapiroWilk } from './stats/shapiro-wilk.js';
+export type { ProfileViolation } from './violations.js';
+export { profileViolations } from './violations.js';

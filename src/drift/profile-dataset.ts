@@ -1,5 +1,5 @@
 import { openDataset } from '../data/index.js';
-import { ProfileBuilder, type ReferenceProfile } from './profile.js';
+import { ProfileBuilder, type ProfileOptions, type ReferenceProfile } from './profile.js';
 
 export interface ProfiledDataset {
   readonly profile: ReferenceProfile;
@@ -13,12 +13,13 @@ export interface ProfiledDataset {
  */
 export async function profileDataset(
   path: string,
-  signal: AbortSignal = new AbortController().signal,
+  options: ProfileOptions & { readonly signal?: AbortSignal } = {},
 ): Promise<ProfiledDataset> {
+  const signal = options.signal ?? new AbortController().signal;
   const issues: { row?: number; message: string }[] = [];
   const opened = await openDataset(path, { signal, onIssue: (issue) => void issues.push(issue) });
   if (!opened.cells) throw new Error(`${path} is not a dataset this reader knows (CSV, TSV, JSON, JSONL, Parquet)`);
-  const builder = new ProfileBuilder();
+  const builder = new ProfileBuilder(options);
   for await (const batch of opened.cells) {
     for (const cell of batch) builder.add(cell.row, cell.column ?? 'value', cell.value);
   }

@@ -2,8 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ProfileBuilder, profileViolations, QUANTILES, referenceProfileSchema } from './profile.js';
+import { mergeProfiles, ProfileBuilder, ProfileMergeError, QUANTILES, referenceProfileSchema } from './profile.js';
 import { profileDataset } from './profile-dataset.js';
+import { NumberSketch } from './sketch.js';
+import { profileViolations } from './violations.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlsecops-profile-'));
 
@@ -70,5 +72,101 @@ describe('profileViolations', () => {
   it('stops at its limit', () => {
     const wide = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`f${i}`, i]));
     expect(profileViolations(profile, wide, { tolerance: 0, limit: 3 })).toHaveLength(3);
+  });
+});
+
+/** A column without mean and std, which a merge reproduces only to rounding. */
+const withoutMoments = (column: unknown) => {
+  const { mean: _mean, std: _std, ...rest } = column as { mean: number; std: number };
+  return rest;
+};
+
+describe('mergeable profiles', () => {
+  const rows = (from: number, to: number) =>
+    Array.from({ length: to - from }, (_, k) => {
+      const i = from + k;
+      return [String(Math.sin(i) * 50 + i / 1000), ['a', 'b', 'c'][i % 3]!, i % 10 === 0 ? 'inf' : String(i % 4)];
+    });
+  const profileOf = (data: string[][], types?: Record<string, 'number' | 'category'>) => {
+    const builder = new ProfileBuilder({ types });
+    data.forEach((row, i) => {
+      builder.add(i, 'x', row[0]!);
+      builder.add(i, 'label', row[1]!);
+      builder.add(i, 'level', row[2]!);
+    });
+    return builder.build();
+  };
+
+  it('merges shards into exactly the profile of the whole (sketches, counts, values)', () => {
+    const whole = profileOf(rows(0, 30_000));
+    const merged = mergeProfiles([profileOf(rows(0, 12_345)), profileOf(rows(12_345, 30_000))]);
+    const [wx, wl, wv] = whole.columns;
+    const [mx, ml, mv] = merged.columns;
+    expect(merged.rows).toBe(30_000);
+    if (wx?.type !== 'number' || mx?.type !== 'number') throw new Error('x is numeric');
+    expect(mx.sketch).toEqual(wx.sketch);
+    expect(mx.exact).toBeUndefined(); // 30,000 values: past the exact limit
+    expect(mx).toMatchObject({ count: wx.count, missing: wx.missing, min: wx.min, max: wx.max });
+    expect(mx.mean).toBeCloseTo(wx.mean, 9);
+    expect(mx.std).toBeCloseTo(wx.std, 9);
+    expect(mx.quantiles).toEqual(wx.quantiles);
+    expect(ml).toEqual(wl);
+    expect(withoutMoments(mv)).toEqual(withoutMoments(wv));
+    expect(mv).toMatchObject({
+      type: 'number',
+      infinite: 3000,
+      values: { '0': 6000, '1': 7500, '2': 6000, '3': 7500 },
+    });
+  });
+
+  it('keeps small columns exact through a merge', () => {
+    const merged = mergeProfiles([profileOf(rows(0, 100)), profileOf(rows(100, 250))]);
+    const [x] = merged.columns;
+    expect(x?.type === 'number' && x.exact?.length).toBe(250);
+    expect(withoutMoments(x)).toEqual(withoutMoments(profileOf(rows(0, 250)).columns[0]));
+  });
+
+  it('takes type overrides and refuses to merge a column typed differently', () => {
+    const asCategory = profileOf(rows(0, 50), { level: 'category' });
+    expect(asCategory.columns[2]).toMatchObject({ type: 'category' });
+    expect(() => mergeProfiles([asCategory, profileOf(rows(50, 100))])).toThrow(ProfileMergeError);
+  });
+
+  it('counts a column absent from a shard as missing there', () => {
+    const other = new ProfileBuilder();
+    for (let i = 0; i < 10; i++) other.add(i, 'x', String(i));
+    const merged = mergeProfiles([profileOf(rows(0, 20)), other.build()]);
+    expect(merged.columns.find((column) => column.name === 'label')).toMatchObject({ count: 30, missing: 10 });
+  });
+});
+
+describe('NumberSketch', () => {
+  it('reads quantiles back within its relative accuracy and round-trips through JSON', () => {
+    const values = Array.from({ length: 50_000 }, (_, i) => (i % 2 ? 1 : -1) * Math.exp(Math.sin(i) * 8));
+    const sketch = new NumberSketch(0.01);
+    sketch.addAll(values);
+    const sorted = [...values].sort((a, b) => a - b);
+    for (const q of [0, 0.1, 0.3, 0.5, 0.7, 0.9, 1]) {
+      const exact = sorted[Math.floor(q * (sorted.length - 1))]!;
+      expect(Math.abs(sketch.quantile(q) - exact)).toBeLessThanOrEqual(0.01 * Math.abs(exact) + 1e-12);
+    }
+    expect(NumberSketch.fromJSON(JSON.parse(JSON.stringify(sketch))).toJSON()).toEqual(sketch.toJSON());
+  });
+
+  it('stays bounded on values spanning the whole double range', () => {
+    const sketch = new NumberSketch();
+    for (const value of [Number.MIN_VALUE, 1e-300, 1e-100, 1, 1e100, Number.MAX_VALUE, -Number.MAX_VALUE, 0])
+      sketch.add(value);
+    expect(sketch.count).toBe(8);
+    expect(sketch.buckets().length).toBeLessThanOrEqual(8);
+    expect(() => sketch.add(Number.NaN)).toThrow(RangeError);
+    expect(() =>
+      NumberSketch.fromJSON({
+        alpha: 0.01,
+        zero: 0,
+        positive: { index: [1], count: [] },
+        negative: { index: [], count: [] },
+      }),
+    ).toThrow(RangeError);
   });
 });

@@ -1,22 +1,47 @@
 import { z } from 'zod';
+import { DEFAULT_ALPHA, NumberSketch } from './sketch.js';
 
 /**
  * A reference profile: what each column of a reference dataset looked like, compact enough to keep
- * beside a model version and read on every request. Numbers keep count, missing, range, mean, standard
- * deviation and quantiles (from a bounded, deterministic reservoir); categories keep their counts (the
- * most frequent `MAX_CATEGORIES`, the rest summed as `other`, so a complete list says so by `other: 0`).
+ * beside a model version and to check drift against without reading the reference data again.
+ *
+ * Numbers keep counts (missing, infinite), range, mean and standard deviation, a mergeable sketch of
+ * the distribution (sketch.ts), quantiles read from it, and — while a column has at most
+ * `EXACT_LIMIT` values — the values themselves, so small references give exact test results.
+ * Categories keep their counts (the most frequent `MAX_CATEGORIES`, the rest summed as `other`, so a
+ * complete list says so by `other: 0`). Profiles of shards merge (`mergeProfiles`) into the profile of
+ * the whole: exactly, except that a merged category list longer than `MAX_CATEGORIES` folds its
+ * rarest entries into `other`, and values beyond `EXACT_LIMIT` are dropped for the sketch alone.
  */
+const sketchSchema = z.object({
+  alpha: z.number().gt(0).lt(1),
+  zero: z.number().nonnegative(),
+  positive: z.object({ index: z.array(z.number().int()), count: z.array(z.number().nonnegative()) }),
+  negative: z.object({ index: z.array(z.number().int()), count: z.array(z.number().nonnegative()) }),
+});
+
 const numericColumn = z.object({
   name: z.string(),
   type: z.literal('number'),
   count: z.number().int().nonnegative(),
+  /** Empty, NA, NaN and null cells, and (for numbers) cells that are not numbers. */
   missing: z.number().int().nonnegative(),
+  /** +Infinity and -Infinity: counted, never part of the statistics. */
+  infinite: z.number().int().nonnegative().default(0),
   min: z.number(),
   max: z.number(),
   mean: z.number(),
+  /** Sample standard deviation (n - 1). */
   std: z.number().nonnegative(),
-  /** Quantiles at `QUANTILES`, in order. */
+  /** Quantiles at the profile's `quantiles`, in order. */
   quantiles: z.array(z.number()),
+  /** Distinct values, up to MAX_CATEGORIES; null when there are more. */
+  distinct: z.number().int().nonnegative().nullable().optional(),
+  /** Counts per value when there are at most MAX_DISCRETE distinct values (for discrete tests). */
+  values: z.record(z.string(), z.number().int().nonnegative()).optional(),
+  sketch: sketchSchema.optional(),
+  /** Every finite value, sorted, while there are at most EXACT_LIMIT of them. */
+  exact: z.array(z.number()).optional(),
 });
 
 const categoryColumn = z.object({
@@ -31,7 +56,8 @@ const categoryColumn = z.object({
 
 export const referenceProfileSchema = z.object({
   kind: z.literal('mlsecops.profile'),
-  schemaVersion: z.literal(1),
+  /** 1: no sketches (range checks only); 2: sketches, mergeable, usable for drift. */
+  schemaVersion: z.union([z.literal(1), z.literal(2)]),
   rows: z.number().int().nonnegative(),
   quantiles: z.array(z.number().min(0).max(1)),
   columns: z.array(z.discriminatedUnion('type', [numericColumn, categoryColumn])).max(100_000),
@@ -39,38 +65,57 @@ export const referenceProfileSchema = z.object({
 
 export type ReferenceProfile = z.infer<typeof referenceProfileSchema>;
 export type ColumnProfile = ReferenceProfile['columns'][number];
+export type NumericColumnProfile = Extract<ColumnProfile, { type: 'number' }>;
+export type CategoryColumnProfile = Extract<ColumnProfile, { type: 'category' }>;
+export type ColumnType = ColumnProfile['type'];
 
 export const QUANTILES: readonly number[] = [0.001, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 0.999];
-const MAX_CATEGORIES = 1000;
-const RESERVOIR = 10_000;
+export const MAX_CATEGORIES = 1000;
+export const EXACT_LIMIT = 10_000;
+const MAX_DISCRETE = 20;
 /** A column is numeric when at least this share of its present values parse as finite numbers. */
 const NUMERIC_SHARE = 0.98;
+const MISSING = /^(?:na|n\/a|nan|null|none)$/i;
+const INFINITE = /^([+-]?)(?:inf|infinity)$/i;
+
+export interface ProfileOptions {
+  /** Column types to use instead of inferring them. */
+  readonly types?: Readonly<Record<string, ColumnType>>;
+  /** Relative accuracy of the sketches (default 0.005). */
+  readonly alpha?: number;
+}
 
 class ColumnState {
   count = 0;
   missing = 0;
+  infinite = 0;
   numbers = 0;
   min = Number.POSITIVE_INFINITY;
   max = Number.NEGATIVE_INFINITY;
   mean = 0;
   m2 = 0;
-  readonly reservoir: number[] = [];
+  exact: number[] | undefined = [];
+  readonly sketch: NumberSketch;
   readonly categories = new Map<string, number>();
   other = 0;
-  /** xorshift state: the reservoir is the same for the same data. */
-  private seed = 0x9e3779b9;
 
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    alpha: number,
+  ) {
+    this.sketch = new NumberSketch(alpha);
+  }
 
   add(value: string): void {
     this.count++;
     const trimmed = value.trim();
-    if (trimmed === '' || /^(?:na|nan|null|none)$/i.test(trimmed)) {
+    if (trimmed === '' || MISSING.test(trimmed)) {
       this.missing++;
       return;
     }
     const number = Number(trimmed);
     if (Number.isFinite(number)) this.addNumber(number);
+    else if (INFINITE.test(trimmed)) this.infinite++;
     const known = this.categories.get(trimmed);
     if (known !== undefined) this.categories.set(trimmed, known + 1);
     else if (this.categories.size < MAX_CATEGORIES) this.categories.set(trimmed, 1);
@@ -84,56 +129,102 @@ class ColumnState {
     const delta = value - this.mean;
     this.mean += delta / this.numbers;
     this.m2 += delta * (value - this.mean);
-    if (this.reservoir.length < RESERVOIR) this.reservoir.push(value);
-    else {
-      const slot = this.random() % this.numbers;
-      if (slot < RESERVOIR) this.reservoir[slot] = value;
+    this.sketch.add(value);
+    if (this.exact) {
+      if (this.exact.length < EXACT_LIMIT) this.exact.push(value);
+      else this.exact = undefined;
     }
   }
 
-  private random(): number {
-    let x = this.seed;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.seed = x >>> 0;
-    return this.seed;
-  }
-
   /** The column's profile; rows the reader gave no value for (empty cells) count as missing. */
-  build(rows: number): ColumnProfile {
+  build(rows: number, type: ColumnType | undefined): ColumnProfile {
     if (rows > this.count) {
       this.missing += rows - this.count;
       this.count = rows;
     }
-    const present = this.count - this.missing;
-    if (present > 0 && this.numbers >= NUMERIC_SHARE * present) {
-      const sorted = Float64Array.from(this.reservoir).sort();
+    const present = this.count - this.missing - this.infinite;
+    const numeric = type ? type === 'number' : present > 0 && this.numbers >= NUMERIC_SHARE * present;
+    if (!numeric) {
+      const categories = new Map(this.categories);
       return {
         name: this.name,
-        type: 'number',
+        type: 'category',
         count: this.count,
-        missing: this.missing + (present - this.numbers),
-        min: this.min,
-        max: this.max,
-        mean: this.mean,
-        std: this.numbers > 1 ? Math.sqrt(this.m2 / (this.numbers - 1)) : 0,
-        quantiles: QUANTILES.map((q) => quantile(sorted, q)),
+        missing: this.missing,
+        categories: Object.fromEntries([...categories].sort((a, b) => b[1] - a[1])),
+        other: this.other,
       };
     }
-    return {
+    const counts = this.other === 0 ? numericValueCounts(this.categories) : undefined;
+    const distinct = counts ? Object.keys(counts).length : null;
+    return numericProfile({
       name: this.name,
-      type: 'category',
       count: this.count,
-      missing: this.missing,
-      categories: Object.fromEntries([...this.categories].sort((a, b) => b[1] - a[1])),
-      other: this.other,
-    };
+      missing: this.missing + (present - this.numbers),
+      infinite: this.infinite,
+      numbers: this.numbers,
+      min: this.min,
+      max: this.max,
+      mean: this.mean,
+      m2: this.m2,
+      sketch: this.sketch,
+      exact: this.exact,
+      distinct,
+      values: distinct !== null && distinct <= MAX_DISCRETE ? counts : undefined,
+    });
   }
 }
 
-/** Linear interpolation between closest ranks (numpy's default method). */
-function quantile(sorted: Float64Array, q: number): number {
+/** Counts per numeric value, keyed by the number's canonical text (so "1.0" and "1" are one value). */
+function numericValueCounts(categories: Map<string, number>): Record<string, number> {
+  const out = new Map<string, number>();
+  for (const [text, count] of categories) {
+    const number = Number(text);
+    if (!Number.isFinite(number)) continue;
+    const key = String(number);
+    out.set(key, (out.get(key) ?? 0) + count);
+  }
+  return Object.fromEntries([...out].sort((a, b) => Number(a[0]) - Number(b[0])));
+}
+
+interface NumericParts {
+  name: string;
+  count: number;
+  missing: number;
+  infinite: number;
+  numbers: number;
+  min: number;
+  max: number;
+  mean: number;
+  m2: number;
+  sketch: NumberSketch;
+  exact: number[] | undefined;
+  distinct: number | null;
+  values: Record<string, number> | undefined;
+}
+
+function numericProfile(parts: NumericParts): NumericColumnProfile {
+  const exact = parts.exact ? Float64Array.from(parts.exact).sort() : undefined;
+  return {
+    name: parts.name,
+    type: 'number',
+    count: parts.count,
+    missing: parts.missing,
+    infinite: parts.infinite,
+    min: parts.numbers > 0 ? parts.min : 0,
+    max: parts.numbers > 0 ? parts.max : 0,
+    mean: parts.mean,
+    std: parts.numbers > 1 ? Math.sqrt(parts.m2 / (parts.numbers - 1)) : 0,
+    quantiles: QUANTILES.map((q) => (exact ? sortedQuantile(exact, q) : parts.sketch.quantile(q))),
+    distinct: parts.distinct,
+    ...(parts.values ? { values: parts.values } : {}),
+    sketch: parts.sketch.toJSON(),
+    ...(exact ? { exact: Array.from(exact) } : {}),
+  };
+}
+
+/** Linear interpolation between closest ranks (numpy's default method); NaN when empty. */
+export function sortedQuantile(sorted: ArrayLike<number>, q: number): number {
   if (sorted.length === 0) return Number.NaN;
   const position = q * (sorted.length - 1);
   const low = Math.floor(position);
@@ -146,12 +237,14 @@ export class ProfileBuilder {
   private readonly columns = new Map<string, ColumnState>();
   private lastRow = -1;
 
+  constructor(private readonly options: ProfileOptions = {}) {}
+
   /** Adds one value of a row; rows are counted by the highest row number seen. */
   add(row: number, column: string, value: string): void {
     let state = this.columns.get(column);
     if (!state) {
       if (this.columns.size >= 100_000) return;
-      state = new ColumnState(column);
+      state = new ColumnState(column, this.options.alpha ?? DEFAULT_ALPHA);
       this.columns.set(column, state);
     }
     state.add(value);
@@ -162,78 +255,117 @@ export class ProfileBuilder {
     const rows = this.lastRow + 1;
     return {
       kind: 'mlsecops.profile',
-      schemaVersion: 1,
+      schemaVersion: 2,
       rows,
       quantiles: [...QUANTILES],
-      columns: [...this.columns.values()].map((state) => state.build(rows)),
+      columns: [...this.columns.values()].map((state) => state.build(rows, this.options.types?.[state.name])),
     };
   }
 }
 
-/** A profile's columns by name, built once per profile: the gateway checks every request against one. */
-const columnIndex = new WeakMap<ReferenceProfile, Map<string, ColumnProfile>>();
-
-function columnsOf(profile: ReferenceProfile): Map<string, ColumnProfile> {
-  let columns = columnIndex.get(profile);
-  if (!columns) {
-    columns = new Map(profile.columns.map((column) => [column.name, column]));
-    columnIndex.set(profile, columns);
+export class ProfileMergeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProfileMergeError';
   }
-  return columns;
-}
-
-/** Why an input does not fit the profile. */
-export interface ProfileViolation {
-  readonly feature: string;
-  readonly reason: 'type' | 'range' | 'category' | 'unknown-feature';
-  readonly value: string;
 }
 
 /**
- * Checks one query instance against a profile: numbers outside the reference range widened by
- * `tolerance` of its width, values of the wrong type, categories never seen in a complete list, and
- * features the reference never had. An array instance is read by position in `names` (default: the
- * profile's column order). Missing values are allowed; at most `limit` violations are returned.
+ * The profile of the union of the datasets the profiles describe (shards of one dataset). Columns are
+ * matched by name; a column missing from a shard counts as missing there. A column typed differently
+ * in two shards is an error: profile them with the same `--type` overrides.
  */
-export function profileViolations(
-  profile: ReferenceProfile,
-  instance: unknown,
-  options: { tolerance: number; names?: readonly string[] | undefined; limit?: number },
-): ProfileViolation[] {
-  const columns = columnsOf(profile);
-  const entries: [string, unknown][] = Array.isArray(instance)
-    ? instance
-        .slice(0, 10_000)
-        .map((value, index) => [
-          (options.names ? options.names[index] : profile.columns[index]?.name) ?? `#${index}`,
-          value,
-        ])
-    : instance && typeof instance === 'object'
-      ? Object.entries(instance).slice(0, 10_000)
-      : [];
-  const out: ProfileViolation[] = [];
-  const limit = options.limit ?? 10;
-  for (const [feature, value] of entries) {
-    if (out.length >= limit) break;
-    if (value === null || value === undefined) continue;
-    const column = columns.get(feature);
-    const shown = String(value).slice(0, 64);
-    if (!column) {
-      out.push({ feature, reason: 'unknown-feature', value: shown });
-      continue;
-    }
-    if (column.type === 'number') {
-      const number = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
-      if (!Number.isFinite(number)) out.push({ feature, reason: 'type', value: shown });
-      else {
-        const slack = (column.max - column.min) * options.tolerance;
-        if (number < column.min - slack || number > column.max + slack)
-          out.push({ feature, reason: 'range', value: shown });
-      }
-    } else if (typeof value === 'object') out.push({ feature, reason: 'type', value: shown });
-    else if (column.other === 0 && !Object.hasOwn(column.categories, String(value))) {
-      out.push({ feature, reason: 'category', value: shown });
-    }
+export function mergeProfiles(profiles: readonly ReferenceProfile[]): ReferenceProfile {
+  if (profiles.length === 0) throw new ProfileMergeError('no profiles to merge');
+  for (const profile of profiles) {
+    if (profile.schemaVersion !== 2)
+      throw new ProfileMergeError('version 1 profiles have no sketches; profile the data again');
   }
-  return out;
+  const names = [...new Set(profiles.flatMap((profile) => profile.columns.map((column) => column.name)))];
+  const rows = profiles.reduce((sum, profile) => sum + profile.rows, 0);
+  const columns = names.map((name) => {
+    const parts = profiles.map((profile) => ({
+      rows: profile.rows,
+      column: profile.columns.find((c) => c.name === name),
+    }));
+    const types = new Set(parts.flatMap((part) => (part.column ? [part.column.type] : [])));
+    if (types.size > 1)
+      throw new ProfileMergeError(`column ${name} is a number in one profile and a category in another`);
+    const absent = parts.reduce((sum, part) => sum + (part.column ? 0 : part.rows), 0);
+    const present = parts.flatMap((part) => (part.column ? [part.column] : []));
+    return types.has('number')
+      ? mergeNumeric(name, present as NumericColumnProfile[], absent)
+      : mergeCategories(name, present as CategoryColumnProfile[], absent);
+  });
+  return { kind: 'mlsecops.profile', schemaVersion: 2, rows, quantiles: [...QUANTILES], columns };
+}
+
+function mergeNumeric(name: string, columns: NumericColumnProfile[], absent: number): NumericColumnProfile {
+  let numbers = 0;
+  let mean = 0;
+  let m2 = 0;
+  const sketch = new NumberSketch(columns[0]?.sketch?.alpha ?? DEFAULT_ALPHA);
+  let exact: number[] | undefined = [];
+  const values = new Map<string, number>();
+  let discrete = true;
+  for (const column of columns) {
+    if (!column.sketch) throw new ProfileMergeError(`column ${name} has no sketch`);
+    const part = NumberSketch.fromJSON(column.sketch);
+    const n = part.count;
+    // Chan et al.'s pairwise update of count, mean and sum of squared deviations.
+    const partM2 = column.std ** 2 * Math.max(0, n - 1);
+    const delta = column.mean - mean;
+    const total = numbers + n;
+    if (n > 0) {
+      mean += (delta * n) / total;
+      m2 += partM2 + (delta * delta * numbers * n) / total;
+      numbers = total;
+    }
+    sketch.merge(part);
+    exact =
+      exact && column.exact && exact.length + column.exact.length <= EXACT_LIMIT
+        ? exact.concat(column.exact)
+        : undefined;
+    if (column.values)
+      for (const [key, count] of Object.entries(column.values)) values.set(key, (values.get(key) ?? 0) + count);
+    else if (n > 0) discrete = false;
+  }
+  const withValues = columns.filter((column) => column.count > 0);
+  return numericProfile({
+    name,
+    count: columns.reduce((sum, column) => sum + column.count, 0) + absent,
+    missing: columns.reduce((sum, column) => sum + column.missing, 0) + absent,
+    infinite: columns.reduce((sum, column) => sum + column.infinite, 0),
+    numbers,
+    min: Math.min(...withValues.map((column) => column.min)),
+    max: Math.max(...withValues.map((column) => column.max)),
+    mean,
+    m2,
+    sketch,
+    exact,
+    distinct: discrete && values.size <= MAX_DISCRETE ? values.size : exact ? new Set(exact).size : null,
+    values:
+      discrete && values.size <= MAX_DISCRETE
+        ? Object.fromEntries([...values].sort((a, b) => Number(a[0]) - Number(b[0])))
+        : undefined,
+  });
+}
+
+function mergeCategories(name: string, columns: CategoryColumnProfile[], absent: number): CategoryColumnProfile {
+  const counts = new Map<string, number>();
+  let other = 0;
+  for (const column of columns) {
+    other += column.other;
+    for (const [key, count] of Object.entries(column.categories)) counts.set(key, (counts.get(key) ?? 0) + count);
+  }
+  const sorted = [...counts].sort((a, b) => b[1] - a[1]);
+  for (const [, count] of sorted.slice(MAX_CATEGORIES)) other += count;
+  return {
+    name,
+    type: 'category',
+    count: columns.reduce((sum, column) => sum + column.count, 0) + absent,
+    missing: columns.reduce((sum, column) => sum + column.missing, 0) + absent,
+    categories: Object.fromEntries(sorted.slice(0, MAX_CATEGORIES)),
+    other,
+  };
 }
