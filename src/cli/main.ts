@@ -8,6 +8,7 @@ import { registerAudit } from './commands/audit.js';
 import { registerBom } from './commands/bom.js';
 import { registerData } from './commands/data-scan.js';
 import { registerDigest } from './commands/digest.js';
+import { registerDrift } from './commands/drift.js';
 import { registerGateway } from './commands/gateway.js';
 import { registerProfile } from './commands/profile.js';
 import { registerRegistryClient } from './commands/registry-client.js';
@@ -42,6 +43,7 @@ export function buildProgram(io: Io): Command {
   registerServe(program, io);
   registerGateway(program, io);
   registerProfile(program, io);
+  registerDrift(program, io);
   registerAudit(program, io);
   registerRegistryClient(program, io);
   return program;

@@ -164,6 +164,33 @@ export const dataScanSettings = {
   ),
 } as const;
 
+export const driftFormats = ['table', 'json'] as const;
+
+export const driftSettings = {
+  format: setting(
+    '--format <format>',
+    'MLSECOPS_FORMAT',
+    `output format: ${driftFormats.join(', ')}`,
+    z.enum(driftFormats),
+    'table',
+  ),
+  output: outputSettings.output,
+  failOn: setting(
+    '--fail-on <severity>',
+    'MLSECOPS_FAIL_ON',
+    'exit 1 when a finding is at or above this severity (column drift: medium, dataset drift: high)',
+    severitySchema,
+    'high',
+  ),
+  share: setting(
+    '--share <fraction>',
+    'MLSECOPS_DRIFT_SHARE',
+    'the dataset drifts when at least this share of columns drift',
+    z.coerce.number().min(0).max(1),
+    0.5,
+  ),
+} as const;
+
 export type SettingValues<S extends Record<string, Setting<unknown>>> = { [K in keyof S]: S[K]['defaultValue'] };
 
 export type Resolved<S extends Record<string, Setting<unknown>>> =

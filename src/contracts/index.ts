@@ -1,4 +1,6 @@
 export { buildReport, unreadFile } from './build-report.js';
+export type { ColumnDrift, DriftReport, DriftTest } from './drift.js';
+export { columnDriftSchema, driftReportSchema, driftTestSchema, driftTests } from './drift.js';
 export { exitCodeFor, exitCodes } from './exit-code.js';
 export type { Finding, Location, Reference } from './finding.js';
 export { findingSchema, locationSchema, referenceSchema } from './finding.js';

@@ -1,5 +1,9 @@
 /** The drift engine: statistical tests of whether data still looks like a reference. */
 
+export type { TestChoice } from './compare.js';
+export { compareColumn, DEFAULT_THRESHOLDS, defaultTest, SMALL_REFERENCE } from './compare.js';
+export type { DriftOptions } from './drift-report.js';
+export { driftReport, formatNumber } from './drift-report.js';
 export type {
   CategoryColumnProfile,
   ColumnProfile,

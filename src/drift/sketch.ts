@@ -104,8 +104,8 @@ export class NumberSketch {
   add(value: number, count = 1): void {
     if (value > MIN_INDEXABLE) this.positive.add(Math.ceil(Math.log(value) / this.lnGamma), count);
     else if (value < -MIN_INDEXABLE) this.negative.add(Math.ceil(Math.log(-value) / this.lnGamma), count);
-    else if (value === value) this.zero += count;
-    else throw new RangeError('NaN cannot be sketched');
+    else if (Number.isNaN(value)) throw new RangeError('NaN cannot be sketched');
+    else this.zero += count;
   }
 
   addAll(values: ArrayLike<number>): void {
