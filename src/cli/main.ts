@@ -10,6 +10,7 @@ import { registerData } from './commands/data-scan.js';
 import { registerDigest } from './commands/digest.js';
 import { registerDrift } from './commands/drift.js';
 import { registerGateway } from './commands/gateway.js';
+import { registerMonitorClient } from './commands/monitor.js';
 import { registerProfile } from './commands/profile.js';
 import { registerRegistryClient } from './commands/registry-client.js';
 import { registerScan } from './commands/scan.js';
@@ -44,6 +45,7 @@ export function buildProgram(io: Io): Command {
   registerGateway(program, io);
   registerProfile(program, io);
   registerDrift(program, io);
+  registerMonitorClient(program, io);
   registerAudit(program, io);
   registerRegistryClient(program, io);
   return program;

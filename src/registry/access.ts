@@ -12,6 +12,7 @@ export const permissions = [
   'model:promote',
   'model:delete',
   'artifact:read-quarantined',
+  'incident:manage',
   'admin',
 ] as const;
 export type Permission = (typeof permissions)[number];
@@ -23,7 +24,7 @@ const grants: Record<Role, readonly Permission[]> = {
   reader: ['model:read'],
   publisher: ['model:read', 'model:register'],
   // Release managers: approve versions and move aliases (through the gate); never register or delete.
-  approver: ['model:read', 'model:approve', 'model:promote'],
+  approver: ['model:read', 'model:approve', 'model:promote', 'incident:manage'],
   admin: permissions,
 };
 

@@ -26,4 +26,4 @@ export { ALIAS_NAME, defaultGatePolicy, Promotions } from './promotion.js';
 export type { SignatureRecord } from './signatures.js';
 export { attachSignature, signatureBundle } from './signatures.js';
 export type { Delivery, DeliveryOptions, WebhookConfig } from './webhooks.js';
-export { defaultDeliveryOptions, WebhookDispatcher, webhookSignature } from './webhooks.js';
+export { defaultDeliveryOptions, deliverWebhook, WebhookDispatcher, webhookSignature } from './webhooks.js';

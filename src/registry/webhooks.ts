@@ -79,59 +79,81 @@ export class WebhookDispatcher {
   }
 
   private async deliver(hook: WebhookConfig, seq: number, body: string): Promise<Delivery> {
-    let error = '';
-    for (let attempt = 1; attempt <= this.options.attempts; attempt++) {
-      try {
-        const status = await this.post(new URL(hook.url), hook.secret, body, 0);
-        if (status >= 200 && status < 300) return { url: hook.url, seq, delivered: true, attempts: attempt };
-        error = `HTTP ${status}`;
-        if (status < 500 && status !== 429) break;
-      } catch (caught) {
-        error = (caught as Error).message;
-        if (/refused:|not allowed|credentials|too many redirects/.test(error)) break;
-      }
-      if (attempt < this.options.attempts) {
-        const wait = this.options.backoffMs[Math.min(attempt - 1, this.options.backoffMs.length - 1)] ?? 0;
-        await new Promise((done) => setTimeout(done, wait));
-      }
-    }
-    return { url: hook.url, seq, delivered: false, attempts: this.options.attempts, error };
+    const result = await deliverWebhook(hook, body, this.policy, this.options);
+    return { url: hook.url, seq, ...result };
   }
+}
 
-  private async post(url: URL, secret: string, body: string, redirects: number): Promise<number> {
-    const { address, family } = await this.policy.resolve(url);
-    const pinned: LookupFunction = (_hostname, options, callback) => {
-      if ((options as { all?: boolean }).all)
-        (callback as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address, family }]);
-      else callback(null, address, family);
-    };
-    const timestamp = String(Math.floor(Date.now() / 1000));
-    const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
-      const request = (url.protocol === 'https:' ? https : http).request(url, {
-        method: 'POST',
-        lookup: pinned,
-        timeout: this.options.timeoutMs,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          'user-agent': 'mlsecops-webhooks',
-          'x-mlsecops-timestamp': timestamp,
-          'x-mlsecops-signature': webhookSignature(secret, timestamp, body),
-        },
-      });
-      request.on('response', resolve);
-      request.on('timeout', () => request.destroy(new Error('timed out')));
-      request.on('error', reject);
-      request.end(body);
-    });
-    response.resume();
-    const status = response.statusCode ?? 0;
-    const location = response.headers.location;
-    if (status >= 300 && status < 400 && location) {
-      if (redirects >= this.options.maxRedirects) throw new Error('too many redirects');
-      // The redirect target is checked like the first destination.
-      return this.post(new URL(location, url), secret, body, redirects + 1);
+/**
+ * Posts one signed body to a URL: the destination (and every redirect target) resolved and checked
+ * against the policy, the connection pinned to the checked address, retried with backoff on network
+ * errors, 429 and 5xx. Shared by the audit-log webhooks and the monitor's alert webhooks.
+ */
+export async function deliverWebhook(
+  target: { readonly url: string; readonly secret: string },
+  body: string,
+  policy: DestinationPolicy,
+  options: DeliveryOptions = defaultDeliveryOptions,
+): Promise<{ delivered: boolean; attempts: number; error?: string }> {
+  let error = '';
+  for (let attempt = 1; attempt <= options.attempts; attempt++) {
+    try {
+      const status = await post(new URL(target.url), target.secret, body, 0, policy, options);
+      if (status >= 200 && status < 300) return { delivered: true, attempts: attempt };
+      error = `HTTP ${status}`;
+      if (status < 500 && status !== 429) break;
+    } catch (caught) {
+      error = (caught as Error).message;
+      if (/refused:|not allowed|credentials|too many redirects/.test(error)) break;
     }
-    return status;
+    if (attempt < options.attempts) {
+      const wait = options.backoffMs[Math.min(attempt - 1, options.backoffMs.length - 1)] ?? 0;
+      await new Promise((done) => setTimeout(done, wait));
+    }
   }
+  return { delivered: false, attempts: options.attempts, error };
+}
+
+async function post(
+  url: URL,
+  secret: string,
+  body: string,
+  redirects: number,
+  policy: DestinationPolicy,
+  options: DeliveryOptions,
+): Promise<number> {
+  const { address, family } = await policy.resolve(url);
+  const pinned: LookupFunction = (_hostname, lookupOptions, callback) => {
+    if ((lookupOptions as { all?: boolean }).all)
+      (callback as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address, family }]);
+    else callback(null, address, family);
+  };
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
+    const request = (url.protocol === 'https:' ? https : http).request(url, {
+      method: 'POST',
+      lookup: pinned,
+      timeout: options.timeoutMs,
+      headers: {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        'user-agent': 'mlsecops-webhooks',
+        'x-mlsecops-timestamp': timestamp,
+        'x-mlsecops-signature': webhookSignature(secret, timestamp, body),
+      },
+    });
+    request.on('response', resolve);
+    request.on('timeout', () => request.destroy(new Error('timed out')));
+    request.on('error', reject);
+    request.end(body);
+  });
+  response.resume();
+  const status = response.statusCode ?? 0;
+  const location = response.headers.location;
+  if (status >= 300 && status < 400 && location) {
+    if (redirects >= options.maxRedirects) throw new Error('too many redirects');
+    // The redirect target is checked like the first destination.
+    return post(new URL(location, url), secret, body, redirects + 1, policy, options);
+  }
+  return status;
 }

@@ -9,11 +9,13 @@ import {
 } from 'fastify-type-provider-zod';
 import { type Buckets, DatabaseSink, type GatewayConfig, gatewayRoutes } from '../gateway/index.js';
 import type { TrustAnchor } from '../integrity/index.js';
+import { Monitor } from '../monitor/index.js';
 import {
   AuditTrail,
   authenticate,
   can,
   DestinationPolicy,
+  deliverWebhook,
   type GatePolicy,
   ModelRegistry,
   OidcAuthenticator,
@@ -32,6 +34,7 @@ import { registerAdminRoutes } from './routes/admin.js';
 import { registerAuditRoutes } from './routes/audit.js';
 import type { RouteContext } from './routes/context.js';
 import { registerModelRoutes } from './routes/models.js';
+import { registerMonitorRoutes } from './routes/monitor.js';
 import { registerPromotionRoutes } from './routes/promotion.js';
 
 export interface AppDeps {
@@ -62,6 +65,12 @@ export interface AppDeps {
     readonly allow?: readonly string[];
     readonly intervalMs?: number;
   };
+  /**
+   * Monitoring: how often the gateway windows are checked (no schedule when omitted; checks run on
+   * `POST /api/v1/monitor/run` and on batch uploads) and CIDR ranges alert webhooks may reach
+   * despite being private.
+   */
+  readonly monitor?: { readonly intervalMs?: number; readonly allow?: readonly string[] };
   /** Failed authentications allowed per client address per minute before 429. */
   readonly maxFailedAuthPerMinute?: number;
 }
@@ -203,7 +212,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // Uploads arrive as a raw stream, hashed and bounded by the blob store as they are written.
   app.addContentTypeParser(
-    'application/octet-stream',
+    ['application/octet-stream', 'text/csv', 'text/tab-separated-values', 'application/x-ndjson', 'application/jsonl'],
     { bodyLimit: Number.MAX_SAFE_INTEGER },
     (_request, payload, done) => done(null, payload),
   );
@@ -238,13 +247,43 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     });
   }
+  const monitorPolicy = new DestinationPolicy(deps.monitor?.allow ?? []);
+  const monitor = new Monitor({
+    database: deps.database,
+    audit,
+    notify: (target, body) => deliverWebhook(target, body, monitorPolicy),
+    log: app.log,
+  });
+  scheduleMonitor(app, monitor, deps.monitor?.intervalMs);
   const context: RouteContext = { deps, registry, promotions, audit };
+  registerMonitorRoutes(app, { ...context, monitor });
   registerModelRoutes(app, context);
   registerPromotionRoutes(app, context);
   registerAdminRoutes(app, context);
   registerAuditRoutes(app, context);
 
   return app;
+}
+
+/** Runs the monitor's checks every `intervalMs`, never two at once; stops with the app. */
+function scheduleMonitor(app: FastifyInstance, monitor: Monitor, intervalMs: number | undefined): void {
+  if (!intervalMs) return;
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+  app.addHook('onReady', async () => {
+    timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      monitor
+        .tick()
+        .catch((error: unknown) => app.log.error({ err: error }, 'monitor checks failed'))
+        .finally(() => {
+          running = false;
+        });
+    }, intervalMs);
+    timer.unref();
+  });
+  app.addHook('onClose', async () => clearInterval(timer));
 }
 
 /** The model a request is about: the `:name` route parameter, when the route has one. */

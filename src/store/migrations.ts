@@ -135,6 +135,66 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('gateway_events_model_at').on('gateway_events').columns(['model', 'at']).execute();
       },
     },
+    '0005_monitor': {
+      async up(db: Db) {
+        // The reference profile each monitored model version is checked against, and its window.
+        await idColumn(db.schema.createTable('monitor_references'))
+          .addColumn('model', 'text', (column) => column.notNull())
+          .addColumn('version', 'integer', (column) => column.notNull())
+          .addColumn('profile', 'text', (column) => column.notNull())
+          .addColumn('settings', 'text', (column) => column.notNull())
+          .addColumn('created_at', 'text', (column) => column.notNull())
+          .addUniqueConstraint('monitor_references_model_version', ['model', 'version'])
+          .execute();
+        // Every drift check: over a window of gateway events or an uploaded batch.
+        await idColumn(db.schema.createTable('monitor_checks'))
+          .addColumn('model', 'text', (column) => column.notNull())
+          .addColumn('version', 'integer', (column) => column.notNull())
+          .addColumn('source', 'text', (column) => column.notNull())
+          .addColumn('window_start', 'text', (column) => column.notNull())
+          .addColumn('window_end', 'text', (column) => column.notNull())
+          .addColumn('rows', 'integer', (column) => column.notNull())
+          .addColumn('share', 'real', (column) => column.notNull())
+          .addColumn('drifted', 'integer', (column) => column.notNull())
+          .addColumn('report', 'text', (column) => column.notNull())
+          .addColumn('signals', 'text', (column) => column.notNull())
+          .addColumn('at', 'text', (column) => column.notNull())
+          .execute();
+        await db.schema.createIndex('monitor_checks_model_at').on('monitor_checks').columns(['model', 'at']).execute();
+        await idColumn(db.schema.createTable('alert_rules'))
+          .addColumn('name', 'text', (column) => column.notNull().unique())
+          .addColumn('definition', 'text', (column) => column.notNull())
+          .addColumn('created_at', 'text', (column) => column.notNull())
+          .execute();
+        // One row per rule and model while its condition holds or held: pending → firing → resolved.
+        await idColumn(db.schema.createTable('alerts'))
+          .addColumn('rule_id', 'integer', (column) => column.notNull().references('alert_rules.id'))
+          .addColumn('model', 'text', (column) => column.notNull())
+          .addColumn('state', 'text', (column) => column.notNull())
+          .addColumn('value', 'real')
+          .addColumn('since', 'text', (column) => column.notNull())
+          .addColumn('fired_at', 'text')
+          .addColumn('resolved_at', 'text')
+          .addColumn('incident_id', 'integer')
+          .execute();
+        await idColumn(db.schema.createTable('incidents'))
+          .addColumn('title', 'text', (column) => column.notNull())
+          .addColumn('model', 'text')
+          .addColumn('severity', 'text', (column) => column.notNull())
+          .addColumn('status', 'text', (column) => column.notNull())
+          .addColumn('opened_at', 'text', (column) => column.notNull())
+          .addColumn('updated_at', 'text', (column) => column.notNull())
+          .addColumn('source', 'text', (column) => column.notNull())
+          .execute();
+        await idColumn(db.schema.createTable('incident_events'))
+          .addColumn('incident_id', 'integer', (column) => column.notNull().references('incidents.id'))
+          .addColumn('at', 'text', (column) => column.notNull())
+          .addColumn('kind', 'text', (column) => column.notNull())
+          .addColumn('actor', 'text')
+          .addColumn('note', 'text', (column) => column.notNull())
+          .execute();
+      },
+    },
   };
 }
 

@@ -17,6 +17,80 @@ export interface RegistrySchema {
   gate_results: GateResultTable;
   audit_head: AuditHeadTable;
   gateway_events: GatewayEventTable;
+  monitor_references: MonitorReferenceTable;
+  monitor_checks: MonitorCheckTable;
+  alert_rules: AlertRuleTable;
+  alerts: AlertTable;
+  incidents: IncidentTable;
+  incident_events: IncidentEventTable;
+}
+
+/** A monitored model version: its reference profile (JSON) and window settings (JSON). */
+export interface MonitorReferenceTable {
+  id: Generated<number>;
+  model: string;
+  version: number;
+  profile: string;
+  settings: string;
+  created_at: string;
+}
+
+/** One drift check; `report` is the drift report (JSON), `signals` the gateway's security counts (JSON). */
+export interface MonitorCheckTable {
+  id: Generated<number>;
+  model: string;
+  version: number;
+  source: 'gateway' | 'batch';
+  window_start: string;
+  window_end: string;
+  rows: number;
+  share: number;
+  drifted: number;
+  report: string;
+  signals: string;
+  at: string;
+}
+
+/** An alert rule; `definition` is its JSON. */
+export interface AlertRuleTable {
+  id: Generated<number>;
+  name: string;
+  definition: string;
+  created_at: string;
+}
+
+export interface AlertTable {
+  id: Generated<number>;
+  rule_id: number;
+  model: string;
+  state: 'pending' | 'firing' | 'resolved';
+  value: number | null;
+  since: string;
+  fired_at: string | null;
+  resolved_at: string | null;
+  incident_id: number | null;
+}
+
+export interface IncidentTable {
+  id: Generated<number>;
+  title: string;
+  model: string | null;
+  severity: 'info' | 'low' | 'medium' | 'high' | 'critical';
+  status: 'open' | 'acknowledged' | 'resolved';
+  opened_at: string;
+  updated_at: string;
+  /** `alert:<rule>` or `manual`. */
+  source: string;
+}
+
+/** An incident's timeline: opened, alert fired again, acknowledged, note, resolved. */
+export interface IncidentEventTable {
+  id: Generated<number>;
+  incident_id: number;
+  at: string;
+  kind: string;
+  actor: string | null;
+  note: string;
 }
 
 /** The audit log's size, in one row (`id` 1). */

@@ -24,6 +24,8 @@ interface ServeFlags {
   readonly requireSignature?: string[];
   readonly webhook?: string[];
   readonly webhookAllow?: string[];
+  readonly monitorInterval: string;
+  readonly alertAllow?: string[];
 }
 
 export function registerServe(program: Command, io: Io): void {
@@ -40,8 +42,13 @@ export function registerServe(program: Command, io: Io): void {
     .option('--require-signature <aliases...>', 'aliases that may only point to versions with a verified signature')
     .option('--webhook <urls...>', 'send audit events to these URLs, signed with $MLSECOPS_WEBHOOK_SECRET')
     .option('--webhook-allow <cidrs...>', 'private address ranges webhooks may reach (refused by default)')
+    .option('--monitor-interval <seconds>', 'check monitored models every this many seconds (0: only on request)', '60')
+    .option('--alert-allow <cidrs...>', 'private address ranges alert webhooks may reach (refused by default)')
     .action(async (flags: ServeFlags) => {
       const port = Number(flags.port);
+      const monitorSeconds = Number(flags.monitorInterval);
+      if (!(monitorSeconds >= 0))
+        throw new CliError('BAD_ARGUMENTS', `bad --monitor-interval ${flags.monitorInterval}`);
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new CliError('BAD_ARGUMENTS', `bad --port ${flags.port}`);
       const url = io.env.MLSECOPS_DATABASE_URL || join(flags.dataDir, 'registry.db');
@@ -82,6 +89,7 @@ export function registerServe(program: Command, io: Io): void {
         ...(gateway ? { gateway } : {}),
         logger: { level: 'info' },
         ...(webhooks ? { webhooks } : {}),
+        monitor: { intervalMs: monitorSeconds * 1000, allow: flags.alertAllow ?? [] },
       });
       const address = await app.listen({ host: flags.host, port });
       io.stderr.write(`mlsecops registry listening on ${address} (OpenAPI at ${address}/openapi.json)\n`);

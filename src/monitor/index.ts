@@ -1,0 +1,12 @@
+/** Production monitoring: drift checks over gateway windows and batches, alerts, incidents. */
+
+export type { AlertMessage } from './alerts.js';
+export { holds, metricValue, webhookBody } from './alerts.js';
+export type { Actor, AuditSink, Incident, IncidentStatus } from './incidents.js';
+export { IncidentError, Incidents } from './incidents.js';
+export type { CheckResult, MonitorDeps, Notifier } from './monitor.js';
+export { Monitor } from './monitor.js';
+export type { AlertRule, MonitorSettings, WebhookTarget } from './settings.js';
+export { alertRuleSchema, monitorSettingsSchema, webhookTargetSchema } from './settings.js';
+export type { GatewaySignals, GatewayWindow } from './window.js';
+export { gatewayWindow } from './window.js';

@@ -1,0 +1,449 @@
+import type { DriftReport } from '../contracts/index.js';
+import { driftReport, type ReferenceProfile, referenceProfileSchema } from '../drift/index.js';
+import type { Database } from '../store/index.js';
+import { type AlertMessage, holds, metricValue, webhookBody } from './alerts.js';
+import { type Actor, type AuditSink, Incidents } from './incidents.js';
+import {
+  type AlertRule,
+  alertRuleSchema,
+  type MonitorSettings,
+  monitorSettingsSchema,
+  type WebhookTarget,
+} from './settings.js';
+import { type GatewaySignals, gatewayWindow } from './window.js';
+
+/** Sends one signed webhook; the server provides it (with its destination policy and retries). */
+export type Notifier = (
+  target: { url: string; secret: string },
+  body: string,
+) => Promise<{ delivered: boolean; error?: string }>;
+
+export interface MonitorDeps {
+  readonly database: Database;
+  readonly audit: AuditSink;
+  readonly notify: Notifier;
+  readonly log?: { warn(details: object, message: string): void; error(details: object, message: string): void };
+}
+
+export interface CheckResult {
+  readonly id: number;
+  readonly model: string;
+  readonly version: number;
+  readonly source: 'gateway' | 'batch';
+  readonly windowStart: string;
+  readonly windowEnd: string;
+  readonly rows: number;
+  readonly report?: DriftReport | undefined;
+  readonly signals: GatewaySignals;
+  /** Why no drift verdict was given (too few rows). */
+  readonly skipped?: string | undefined;
+  readonly alerts: readonly AlertMessage[];
+}
+
+const emptySignals = (): GatewaySignals => ({
+  requests: 0,
+  detections: 0,
+  blocked: 0,
+  errors: 0,
+  verdicts: {},
+  callers: {},
+  minExtractionW: null,
+});
+
+/**
+ * Production monitoring: reference profiles per model version, drift checks over windows of the
+ * gateway's events and over uploaded batches, alert rules over the checks' metrics, webhooks, and
+ * incidents opened when alerts fire.
+ */
+export class Monitor {
+  readonly incidents: Incidents;
+
+  constructor(private readonly deps: MonitorDeps) {
+    this.incidents = new Incidents(deps.database, deps.audit);
+  }
+
+  private get db() {
+    return this.deps.database.db;
+  }
+
+  /** Sets (or replaces) the reference profile and window settings of a model version. */
+  async setReference(
+    model: string,
+    version: number,
+    profile: ReferenceProfile,
+    settings: Partial<MonitorSettings>,
+    actor: Actor,
+  ): Promise<void> {
+    const parsedProfile = referenceProfileSchema.parse(profile);
+    if (parsedProfile.schemaVersion !== 2)
+      throw new RangeError('the reference needs a version 2 profile (with sketches); profile the data again');
+    const parsed = monitorSettingsSchema.parse(settings);
+    const at = new Date().toISOString();
+    await this.db.transaction().execute(async (tx) => {
+      await tx.deleteFrom('monitor_references').where('model', '=', model).where('version', '=', version).execute();
+      await tx
+        .insertInto('monitor_references')
+        .values({
+          model,
+          version,
+          profile: JSON.stringify(parsedProfile),
+          settings: JSON.stringify(parsed),
+          created_at: at,
+        })
+        .execute();
+      await this.deps.audit.append(tx, {
+        kind: 'monitor.reference-set',
+        actor,
+        details: { model, version, rows: parsedProfile.rows, columns: parsedProfile.columns.length },
+      });
+    });
+  }
+
+  /** The newest monitored version of each model (or of one). */
+  async references(
+    model?: string,
+  ): Promise<{ model: string; version: number; profile: ReferenceProfile; settings: MonitorSettings }[]> {
+    let query = this.db.selectFrom('monitor_references').selectAll().orderBy('model').orderBy('version', 'desc');
+    if (model) query = query.where('model', '=', model);
+    const seen = new Set<string>();
+    const out = [];
+    for (const row of await query.execute()) {
+      if (seen.has(row.model)) continue;
+      seen.add(row.model);
+      out.push({
+        model: row.model,
+        version: row.version,
+        profile: referenceProfileSchema.parse(JSON.parse(row.profile)),
+        settings: monitorSettingsSchema.parse(JSON.parse(row.settings)),
+      });
+    }
+    return out;
+  }
+
+  /** Checks every monitored model's gateway window now; the scheduler calls this. */
+  async tick(now = new Date()): Promise<CheckResult[]> {
+    const results: CheckResult[] = [];
+    for (const reference of await this.references()) {
+      try {
+        const window = await gatewayWindow(
+          this.deps.database,
+          reference.model,
+          reference.profile,
+          reference.settings,
+          now,
+        );
+        results.push(
+          await this.record(
+            reference,
+            'gateway',
+            window.start,
+            window.end,
+            window.rows,
+            window.profile,
+            window.signals,
+            now,
+          ),
+        );
+      } catch (error) {
+        this.deps.log?.error({ err: error, model: reference.model }, 'monitor check failed');
+      }
+    }
+    return results;
+  }
+
+  /** Checks an uploaded batch (already profiled, typed like the reference) against the model's reference. */
+  async checkBatch(model: string, profile: ReferenceProfile, now = new Date()): Promise<CheckResult> {
+    const [reference] = await this.references(model);
+    if (!reference) throw new RangeError(`model ${model} has no reference profile; set one first`);
+    const at = now.toISOString();
+    return this.record(reference, 'batch', at, at, profile.rows, profile, emptySignals(), now);
+  }
+
+  private async record(
+    reference: { model: string; version: number; profile: ReferenceProfile; settings: MonitorSettings },
+    source: 'gateway' | 'batch',
+    start: string,
+    end: string,
+    rows: number,
+    current: ReferenceProfile,
+    signals: GatewaySignals,
+    now: Date,
+  ): Promise<CheckResult> {
+    const enough = rows >= (source === 'batch' ? 1 : reference.settings.minRows);
+    const report = enough
+      ? driftReport(reference.profile, current, {
+          shareThreshold: reference.settings.shareThreshold,
+          tests: reference.settings.tests,
+          referenceName: `${reference.model}@${reference.version}`,
+          currentName: `${source} ${start}..${end}`,
+          startedAt: now,
+        })
+      : undefined;
+    const row = await this.db
+      .insertInto('monitor_checks')
+      .values({
+        model: reference.model,
+        version: reference.version,
+        source,
+        window_start: start,
+        window_end: end,
+        rows,
+        share: report?.dataset.share ?? 0,
+        drifted: report?.dataset.drifted ? 1 : 0,
+        report: JSON.stringify(report ?? null),
+        signals: JSON.stringify(signals),
+        at: now.toISOString(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const alerts = await this.evaluate(reference.model, report, signals, now);
+    return {
+      id: Number(row.id),
+      model: reference.model,
+      version: reference.version,
+      source,
+      windowStart: start,
+      windowEnd: end,
+      rows,
+      report,
+      signals,
+      skipped: enough ? undefined : `${rows} query instances in the window, fewer than ${reference.settings.minRows}`,
+      alerts,
+    };
+  }
+
+  /** The model's checks, newest first. */
+  async checks(model: string, limit = 100) {
+    const rows = await this.db
+      .selectFrom('monitor_checks')
+      .selectAll()
+      .where('model', '=', model)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({
+      id: Number(row.id),
+      model: row.model,
+      version: row.version,
+      source: row.source,
+      windowStart: row.window_start,
+      windowEnd: row.window_end,
+      rows: row.rows,
+      share: row.share,
+      drifted: row.drifted === 1,
+      at: row.at,
+      report: JSON.parse(row.report) as DriftReport | null,
+      signals: JSON.parse(row.signals) as GatewaySignals,
+    }));
+  }
+
+  async putRule(input: unknown, actor: Actor): Promise<AlertRule> {
+    const rule = alertRuleSchema.parse(input);
+    const at = new Date().toISOString();
+    await this.db.transaction().execute(async (tx) => {
+      const existing = await tx.selectFrom('alert_rules').select('id').where('name', '=', rule.name).executeTakeFirst();
+      if (existing)
+        await tx
+          .updateTable('alert_rules')
+          .set({ definition: JSON.stringify(rule) })
+          .where('id', '=', existing.id)
+          .execute();
+      else
+        await tx
+          .insertInto('alert_rules')
+          .values({ name: rule.name, definition: JSON.stringify(rule), created_at: at })
+          .execute();
+      // Secrets stay out of the trail.
+      await this.deps.audit.append(tx, {
+        kind: 'monitor.rule-set',
+        actor,
+        details: { ...rule, webhooks: rule.webhooks.map((hook) => ({ url: hook.url, format: hook.format })) },
+      });
+    });
+    return rule;
+  }
+
+  async rules(): Promise<(AlertRule & { id: number })[]> {
+    const rows = await this.db.selectFrom('alert_rules').selectAll().orderBy('name').execute();
+    return rows.map((row) => ({ id: Number(row.id), ...alertRuleSchema.parse(JSON.parse(row.definition)) }));
+  }
+
+  async alerts(state?: 'pending' | 'firing' | 'resolved') {
+    let query = this.db
+      .selectFrom('alerts')
+      .innerJoin('alert_rules', 'alert_rules.id', 'alerts.rule_id')
+      .select([
+        'alerts.id',
+        'alert_rules.name as rule',
+        'alerts.model',
+        'alerts.state',
+        'alerts.value',
+        'alerts.since',
+        'alerts.fired_at',
+        'alerts.resolved_at',
+        'alerts.incident_id',
+      ])
+      .orderBy('alerts.id', 'desc')
+      .limit(500);
+    if (state) query = query.where('alerts.state', '=', state);
+    return query.execute();
+  }
+
+  /**
+   * Applies every rule for the model to a check's values. An alert is pending while its condition
+   * holds for less than `forSeconds`, fires once when it has held long enough (webhooks, incident),
+   * and resolves once when it stops holding (webhooks). A check without the metric's value leaves the
+   * alert as it is. One open alert per rule and model: repeats are not sent again.
+   */
+  private async evaluate(
+    model: string,
+    report: DriftReport | undefined,
+    signals: GatewaySignals,
+    now: Date,
+  ): Promise<AlertMessage[]> {
+    const messages: AlertMessage[] = [];
+    for (const rule of await this.rules()) {
+      if (rule.model !== '*' && rule.model !== model) continue;
+      const value = metricValue(rule.metric, report, signals);
+      if (value === undefined) continue;
+      const open = await this.db
+        .selectFrom('alerts')
+        .selectAll()
+        .where('rule_id', '=', rule.id)
+        .where('model', '=', model)
+        .where('state', '!=', 'resolved')
+        .executeTakeFirst();
+      const at = now.toISOString();
+      if (holds(rule, value)) {
+        const since = open?.since ?? at;
+        const firing = now.getTime() - Date.parse(since) >= rule.forSeconds * 1000;
+        if (!open) {
+          await this.db
+            .insertInto('alerts')
+            .values({
+              rule_id: rule.id,
+              model,
+              state: firing ? 'firing' : 'pending',
+              value,
+              since,
+              fired_at: firing ? at : null,
+              resolved_at: null,
+              incident_id: null,
+            })
+            .execute();
+        } else {
+          await this.db
+            .updateTable('alerts')
+            .set({ value, ...(firing && open.state === 'pending' ? { state: 'firing', fired_at: at } : {}) })
+            .where('id', '=', open.id)
+            .execute();
+        }
+        if (firing && open?.state !== 'firing') messages.push(await this.fire(rule, model, value, since, at));
+      } else if (open) {
+        await this.db
+          .updateTable('alerts')
+          .set({ state: 'resolved', resolved_at: at, value })
+          .where('id', '=', open.id)
+          .execute();
+        if (open.state === 'firing') {
+          const message: AlertMessage = {
+            ...this.message(rule, model, value, open.since, at, open.incident_id),
+            kind: 'alert.resolved',
+          };
+          if (open.incident_id !== null)
+            await this.incidents.note(
+              open.incident_id,
+              `alert ${rule.name} resolved: ${rule.metric} = ${value}`,
+              null,
+              'alert-resolved',
+            );
+          await this.send(rule.webhooks, message);
+          messages.push(message);
+        }
+      }
+    }
+    return messages;
+  }
+
+  private async fire(
+    rule: AlertRule & { id: number },
+    model: string,
+    value: number,
+    since: string,
+    at: string,
+  ): Promise<AlertMessage> {
+    let incident: number | null = null;
+    if (rule.openIncident) {
+      // One incident per rule and model while it is not resolved: a new firing is noted on it.
+      const existing = await this.db
+        .selectFrom('incidents')
+        .select('id')
+        .where('source', '=', `alert:${rule.name}`)
+        .where('model', '=', model)
+        .where('status', '!=', 'resolved')
+        .executeTakeFirst();
+      const note = `${rule.metric} = ${value} (${rule.op} ${rule.threshold}) since ${since}`;
+      if (existing) {
+        incident = Number(existing.id);
+        await this.incidents.note(incident, `alert ${rule.name} fired again: ${note}`, null, 'alert-fired');
+      } else {
+        incident = await this.incidents.open(
+          {
+            title: `${rule.name} on ${model}`,
+            model,
+            severity: rule.severity,
+            source: `alert:${rule.name}`,
+            note: `alert ${rule.name} fired: ${note}`,
+          },
+          null,
+        );
+      }
+    }
+    await this.db
+      .updateTable('alerts')
+      .set({ incident_id: incident })
+      .where('rule_id', '=', rule.id)
+      .where('model', '=', model)
+      .where('state', '=', 'firing')
+      .execute();
+    const message = this.message(rule, model, value, since, at, incident);
+    await this.send(rule.webhooks, message);
+    return message;
+  }
+
+  private message(
+    rule: AlertRule,
+    model: string,
+    value: number | null,
+    since: string,
+    at: string,
+    incident: number | null,
+  ): AlertMessage {
+    return {
+      kind: 'alert.firing',
+      rule: rule.name,
+      model,
+      metric: rule.metric,
+      value,
+      op: rule.op,
+      threshold: rule.threshold,
+      severity: rule.severity,
+      since,
+      at,
+      incident,
+    };
+  }
+
+  private async send(targets: readonly WebhookTarget[], message: AlertMessage): Promise<void> {
+    for (const target of targets) {
+      const result = await this.deps
+        .notify(target, webhookBody(message, target))
+        .catch((error: Error) => ({ delivered: false, error: error.message }));
+      if (!result.delivered)
+        this.deps.log?.warn(
+          { url: target.url, rule: message.rule, error: result.error },
+          'alert webhook not delivered',
+        );
+    }
+  }
+}
