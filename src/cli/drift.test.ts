@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -44,6 +44,23 @@ describe('mlsecops drift (in-process)', () => {
     const report = driftReportSchema.parse(JSON.parse(result.stdout));
     expect(report.columns).toHaveLength(1);
     expect(report.columns[0]).toMatchObject({ column: 'age', test: 'psi', threshold: 0.2, drifted: true });
+  });
+
+  it('writes the HTML report to a file', async () => {
+    const out = join(dir, 'drift.html');
+    const result = await cli([
+      'drift',
+      join(dir, 'reference.csv'),
+      join(dir, 'shifted.csv'),
+      '--format',
+      'html',
+      '--output',
+      out,
+    ]);
+    expect(result.code).toBe(1);
+    const html = await readFile(out, 'utf8');
+    expect(html).toContain('<h3>age</h3>');
+    expect(html.match(/<svg /g)).toHaveLength(2);
   });
 
   it.each([

@@ -164,7 +164,7 @@ export const dataScanSettings = {
   ),
 } as const;
 
-export const driftFormats = ['table', 'json'] as const;
+export const driftFormats = ['table', 'json', 'html'] as const;
 
 export const driftSettings = {
   format: setting(

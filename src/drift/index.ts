@@ -4,6 +4,8 @@ export type { TestChoice } from './compare.js';
 export { compareColumn, DEFAULT_THRESHOLDS, defaultTest, SMALL_REFERENCE } from './compare.js';
 export type { DriftOptions } from './drift-report.js';
 export { driftReport, formatNumber } from './drift-report.js';
+export type { ColumnHistogram } from './histogram.js';
+export { columnHistogram } from './histogram.js';
 export type {
   CategoryColumnProfile,
   ColumnProfile,

@@ -10,6 +10,7 @@ import {
 } from '../../drift/index.js';
 import { toolVersion } from '../../version.js';
 import { CliError } from '../errors.js';
+import { renderDriftHtml } from '../render/drift-html.js';
 import { driftSettings, resolveSettings } from '../settings.js';
 import { columnTypes, readProfile } from './profile.js';
 import { addSettings, type Io } from './shared.js';
@@ -94,7 +95,12 @@ export function registerDrift(program: Command, io: Io): void {
     } catch (error) {
       throw new CliError('BAD_ARGUMENTS', (error as Error).message);
     }
-    const text = settings.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : driftTable(report);
+    const text =
+      settings.format === 'json'
+        ? `${JSON.stringify(report, null, 2)}\n`
+        : settings.format === 'html'
+          ? await renderDriftHtml(report, reference, current)
+          : driftTable(report);
     if (settings.output) await writeFile(settings.output, text);
     else io.stdout.write(text);
     io.setExitCode(exitCodeFor(report, settings.failOn));
