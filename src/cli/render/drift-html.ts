@@ -3,7 +3,7 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 import type { DriftReport } from '../../contracts/index.js';
 import { columnHistogram, formatNumber, type ReferenceProfile } from '../../drift/index.js';
 
-const escape = (text: string) =>
+const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** No chart reads anything from outside the report: every value is inline. */
@@ -67,12 +67,12 @@ export async function renderDriftHtml(
   const rows = report.columns
     .map(
       (column) =>
-        `<tr class="${column.drifted ? 'drift' : ''}"><td>${escape(column.column)}</td><td>${column.type}</td>` +
+        `<tr class="${column.drifted ? 'drift' : ''}"><td>${escapeHtml(column.column)}</td><td>${column.type}</td>` +
         `<td>${column.status === 'tested' ? `${column.test}${column.approximate ? '~' : ''}` : column.status}</td>` +
         `<td class="n">${formatNumber(column.statistic)}</td><td class="n">${formatNumber(column.pValue)}</td>` +
         `<td class="n">${column.threshold ?? ''}</td><td>${column.drifted ? 'DRIFT' : 'ok'}</td>` +
         `<td class="n">${column.current.missing + column.current.infinite}/${column.current.count}</td>` +
-        `<td>${escape(column.notes.join('; '))}</td></tr>`,
+        `<td>${escapeHtml(column.notes.join('; '))}</td></tr>`,
     )
     .join('\n');
   const charts: string[] = [];
@@ -81,7 +81,7 @@ export async function renderDriftHtml(
     const after = cur.get(column.column);
     if (!before || !after) continue;
     charts.push(
-      `<section><h3>${escape(column.column)}</h3><p>${column.test} ${formatNumber(column.statistic)}${column.pValue === undefined ? '' : `, p = ${formatNumber(column.pValue)}`} (threshold ${column.threshold})</p>${await chart(before, after)}</section>`,
+      `<section><h3>${escapeHtml(column.column)}</h3><p>${column.test} ${formatNumber(column.statistic)}${column.pValue === undefined ? '' : `, p = ${formatNumber(column.pValue)}`} (threshold ${column.threshold})</p>${await chart(before, after)}</section>`,
     );
   }
   const { dataset } = report;
@@ -89,7 +89,7 @@ export async function renderDriftHtml(
   const drifted = report.columns.filter((column) => column.drifted).length;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Drift: ${escape(report.current)} against ${escape(report.reference)}</title>
+<title>Drift: ${escapeHtml(report.current)} against ${escapeHtml(report.reference)}</title>
 <style>
 body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#1d2733}
 h1{font-size:1.4rem}.verdict{font-size:1.1rem;padding:.6rem .9rem;border-radius:6px;background:#e8f3ea}
@@ -99,8 +99,8 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}tr.drift td{background:#
 section{margin:1.5rem 0}svg{max-width:100%;height:auto}.meta{color:#5b6775}
 </style></head><body>
 <h1>Drift report</h1>
-<p class="meta">Reference <code>${escape(report.reference)}</code> · current <code>${escape(report.current)}</code> · ${escape(report.finishedAt)} · mlsecops ${escape(report.tool.version)}</p>
-<p class="verdict ${dataset.drifted ? 'drift' : ''}">${dataset.drifted ? 'Dataset drift' : 'No dataset drift'}: ${drifted} of ${tested} columns drifted (share ${formatNumber(dataset.share)}; ${escape(dataset.rule)}).</p>
+<p class="meta">Reference <code>${escapeHtml(report.reference)}</code> · current <code>${escapeHtml(report.current)}</code> · ${escapeHtml(report.finishedAt)} · mlsecops ${escapeHtml(report.tool.version)}</p>
+<p class="verdict ${dataset.drifted ? 'drift' : ''}">${dataset.drifted ? 'Dataset drift' : 'No dataset drift'}: ${drifted} of ${tested} columns drifted (share ${formatNumber(dataset.share)}; ${escapeHtml(dataset.rule)}).</p>
 <table><thead><tr><th>column</th><th>type</th><th>test</th><th>statistic</th><th>p-value</th><th>threshold</th><th>verdict</th><th>missing+inf</th><th>notes</th></tr></thead>
 <tbody>
 ${rows}
