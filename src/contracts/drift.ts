@@ -52,6 +52,24 @@ export const driftReportSchema = z.object({
     drifted: z.boolean(),
     rule: z.string(),
   }),
+  /** Multivariate drift by PCA reconstruction error over the numeric columns, when both profiles allow it. */
+  multivariate: z
+    .object({
+      method: z.literal('pca-reconstruction'),
+      columns: z.array(z.string()),
+      components: z.number().int().nonnegative(),
+      /** Share of the reference's standardised variance the kept components explain. */
+      explained: z.number(),
+      /** Mean squared reconstruction error of reference and current rows. */
+      referenceError: z.number(),
+      currentError: z.number(),
+      ratio: z.number(),
+      /** Drift when ratio >= limit. */
+      limit: z.number(),
+      drifted: z.boolean(),
+      rows: z.object({ reference: z.number().int(), current: z.number().int() }),
+    })
+    .optional(),
   findings: z.array(findingSchema),
 });
 export type DriftReport = z.infer<typeof driftReportSchema>;

@@ -1,6 +1,7 @@
 import type { ColumnDrift, DriftReport, Finding } from '../contracts/index.js';
 import { owaspMl } from '../contracts/index.js';
 import { compareColumn, type TestChoice } from './compare.js';
+import { pcaReconstructionDrift } from './multivariate.js';
 import type { ReferenceProfile } from './profile.js';
 
 export interface DriftOptions {
@@ -14,6 +15,8 @@ export interface DriftOptions {
   readonly currentName?: string | undefined;
   readonly version?: string | undefined;
   readonly startedAt?: Date | undefined;
+  /** PCA reconstruction-error drift over the numeric columns (default on when both profiles have joint moments). */
+  readonly multivariate?: boolean | undefined;
 }
 
 /**
@@ -59,6 +62,21 @@ export function driftReport(
       properties: { share, drifted, columns: counted.length },
     });
   }
+  const multivariate =
+    options.multivariate === false ? undefined : pcaReconstructionDrift(reference.joint, current.joint);
+  if (multivariate?.drifted) {
+    findings.push({
+      ruleId: 'drift.multivariate',
+      title: 'Joint drift of the numeric columns',
+      severity: 'medium',
+      category: 'drift',
+      location: { path: options.currentName ?? 'current' },
+      evidence: `PCA reconstruction error ${formatNumber(multivariate.currentError)} against ${formatNumber(multivariate.referenceError)} in the reference (ratio ${formatNumber(multivariate.ratio)} >= ${formatNumber(multivariate.limit)}) over ${multivariate.columns.length} columns`,
+      remediation: 'The relations between features changed; compare their correlations in both datasets.',
+      references: [owaspMl('ML08')],
+      properties: { ratio: multivariate.ratio, limit: multivariate.limit, components: multivariate.components },
+    });
+  }
   return {
     schemaVersion: '1.0.0',
     kind: 'drift',
@@ -74,6 +92,7 @@ export function driftReport(
       drifted: datasetDrift,
       rule: `drift when at least ${threshold * 100}% of the tested columns drift (absent columns count as drifted)`,
     },
+    ...(multivariate ? { multivariate } : {}),
     findings,
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JointMomentsBuilder, jointMomentsSchema, mergeMoments } from './moments.js';
 import { DEFAULT_ALPHA, NumberSketch } from './sketch.js';
 
 /**
@@ -61,6 +62,8 @@ export const referenceProfileSchema = z.object({
   rows: z.number().int().nonnegative(),
   quantiles: z.array(z.number().min(0).max(1)),
   columns: z.array(z.discriminatedUnion('type', [numericColumn, categoryColumn])).max(100_000),
+  /** Joint moments of up to 100 numeric columns, for multivariate drift (moments.ts). */
+  joint: jointMomentsSchema.optional(),
 });
 
 export type ReferenceProfile = z.infer<typeof referenceProfileSchema>;
@@ -235,9 +238,12 @@ export function sortedQuantile(sorted: ArrayLike<number>, q: number): number {
 /** Builds a profile one value at a time, in bounded memory whatever the number of rows. */
 export class ProfileBuilder {
   private readonly columns = new Map<string, ColumnState>();
+  private readonly joint: JointMomentsBuilder;
   private lastRow = -1;
 
-  constructor(private readonly options: ProfileOptions = {}) {}
+  constructor(private readonly options: ProfileOptions = {}) {
+    this.joint = new JointMomentsBuilder(options.types);
+  }
 
   /** Adds one value of a row; rows are counted by the highest row number seen. */
   add(row: number, column: string, value: string): void {
@@ -248,17 +254,21 @@ export class ProfileBuilder {
       this.columns.set(column, state);
     }
     state.add(value);
+    this.joint.add(row, column, value);
     if (row > this.lastRow) this.lastRow = row;
   }
 
   build(): ReferenceProfile {
     const rows = this.lastRow + 1;
+    const columns = [...this.columns.values()].map((state) => state.build(rows, this.options.types?.[state.name]));
+    const joint = this.joint.build(new Set(columns.filter((column) => column.type === 'number').map((c) => c.name)));
     return {
       kind: 'mlsecops.profile',
       schemaVersion: 2,
       rows,
       quantiles: [...QUANTILES],
-      columns: [...this.columns.values()].map((state) => state.build(rows, this.options.types?.[state.name])),
+      columns,
+      ...(joint ? { joint } : {}),
     };
   }
 }
@@ -297,7 +307,15 @@ export function mergeProfiles(profiles: readonly ReferenceProfile[]): ReferenceP
       ? mergeNumeric(name, present as NumericColumnProfile[], absent)
       : mergeCategories(name, present as CategoryColumnProfile[], absent);
   });
-  return { kind: 'mlsecops.profile', schemaVersion: 2, rows, quantiles: [...QUANTILES], columns };
+  const joint = mergeMoments(profiles.map((profile) => profile.joint));
+  return {
+    kind: 'mlsecops.profile',
+    schemaVersion: 2,
+    rows,
+    quantiles: [...QUANTILES],
+    columns,
+    ...(joint ? { joint } : {}),
+  };
 }
 
 function mergeNumeric(name: string, columns: NumericColumnProfile[], absent: number): NumericColumnProfile {

@@ -1,16 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { type DriftReport, driftTestSchema, exitCodeFor } from '../../contracts/index.js';
-import {
-  driftReport,
-  formatNumber,
-  profileDataset,
-  type ReferenceProfile,
-  type TestChoice,
-} from '../../drift/index.js';
+import { driftReport, profileDataset, type ReferenceProfile, type TestChoice } from '../../drift/index.js';
 import { toolVersion } from '../../version.js';
 import { CliError } from '../errors.js';
 import { renderDriftHtml } from '../render/drift-html.js';
+import { driftTable } from '../render/drift-text.js';
 import { driftSettings, resolveSettings } from '../settings.js';
 import { columnTypes, readProfile } from './profile.js';
 import { addSettings, type Io } from './shared.js';
@@ -105,37 +100,4 @@ export function registerDrift(program: Command, io: Io): void {
     else io.stdout.write(text);
     io.setExitCode(exitCodeFor(report, settings.failOn));
   });
-}
-
-/** The report as a plain-text table: one row per column, then the dataset verdict. */
-export function driftTable(report: DriftReport): string {
-  const rows = report.columns.map((column) => [
-    column.column,
-    column.type,
-    column.status === 'tested' ? `${column.test}${column.approximate ? '~' : ''}` : column.status,
-    formatNumber(column.statistic),
-    formatNumber(column.pValue),
-    column.threshold === undefined ? '' : String(column.threshold),
-    column.drifted ? 'DRIFT' : 'ok',
-    `${column.current.missing + column.current.infinite}/${column.current.count}`,
-  ]);
-  const header = ['column', 'type', 'test', 'statistic', 'p-value', 'threshold', 'verdict', 'missing+inf'];
-  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => cell.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  const { dataset } = report;
-  const drifted = report.columns.filter((column) => column.drifted).length;
-  return [
-    line(header),
-    ...rows.map(line),
-    '',
-    `dataset: ${dataset.drifted ? 'DRIFT' : 'no drift'}: ${drifted} of ${report.columns.filter((c) => c.status !== 'empty').length} columns drifted (share ${formatNumber(dataset.share)}, threshold ${dataset.threshold})`,
-    ...(report.columns.some((column) => column.approximate)
-      ? ['~ computed from sketches (beyond the exact limit): approximate']
-      : []),
-    '',
-  ].join('\n');
 }

@@ -2,6 +2,7 @@ import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { DriftReport } from '../../contracts/index.js';
 import { columnHistogram, formatNumber, type ReferenceProfile } from '../../drift/index.js';
+import { multivariateLine } from './drift-text.js';
 
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -105,6 +106,7 @@ section{margin:1.5rem 0}svg{max-width:100%;height:auto}.meta{color:#5b6775}
 <tbody>
 ${rows}
 </tbody></table>
+${report.multivariate ? `<p class="verdict ${report.multivariate.drifted ? 'drift' : ''}">${escapeHtml(multivariateLine(report.multivariate))}</p>` : ''}
 ${report.columns.some((column) => column.approximate) ? '<p class="meta">~ computed from sketches (beyond the exact limit): approximate.</p>' : ''}
 ${charts.length > 0 ? `<h2>Drifted columns</h2>\n${charts.join('\n')}` : ''}
 </body></html>
