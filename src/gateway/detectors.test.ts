@@ -219,16 +219,36 @@ models:
 events: { inputs: features }
 `);
     const gateway = await createGateway({ config: () => config, events: new DatabaseSink(database) });
-    await classify(gateway, [[1, 2, 3, 4]]);
+    const answered = await classify(gateway, [[1, 2, 3, 4]]);
     await gateway.inject({ method: 'POST', url: '/iris/classifier', payload: {} });
+    const named = await gateway.inject({
+      method: 'POST',
+      url: '/iris/classifier/predict',
+      headers: { 'x-api-key': KEY, 'x-request-id': 'order-17' },
+      payload: { instances: [[5, 6, 7, 8]] },
+    });
+    const forged = await gateway.inject({
+      method: 'POST',
+      url: '/iris/classifier/predict',
+      headers: { 'x-api-key': KEY, 'x-request-id': 'bad id; drop table' },
+      payload: { instances: [[5, 6, 7, 8]] },
+    });
     await gateway.close();
+    expect(named.headers['x-mlsecops-request-id']).toBe('order-17');
+    expect(forged.headers['x-mlsecops-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     const rows = await database.db.selectFrom('gateway_events').selectAll().orderBy('id').execute();
     await database.close();
     expect(rows.map((row) => [row.model, row.caller, row.status])).toEqual([
       ['iris', 'client', 200],
       ['iris', null, 401],
+      ['iris', 'client', 200],
+      ['iris', 'client', 200],
     ]);
     expect(JSON.parse(rows[0]!.inputs!)).toEqual([[1, 2, 3, 4]]);
+    // The answer's predictions and the request id travel with the inputs, for labels sent later.
+    expect(JSON.parse(rows[0]!.outputs!)).toEqual([[0.123456, 0.654321, 0.222223]]);
+    expect(rows[0]!.request_id).toBe(answered.headers['x-mlsecops-request-id']);
+    expect(rows[2]!.request_id).toBe('order-17');
     expect(JSON.parse(rows[0]!.scores!)).toMatchObject({ queries: 1, nearDuplicates: 0 });
     expect(JSON.parse(rows[1]!.verdicts)).toEqual([]);
   });

@@ -16,6 +16,10 @@ export interface RequestFacts {
   scores?: { queries: number; extractionW?: number; nearDuplicates: number };
   /** Query instances, kept when the privacy setting allows features in events. */
   inputs?: readonly unknown[];
+  /** The answer's predictions (first 16), kept with the inputs for prediction drift and labels. */
+  outputs?: readonly unknown[];
+  /** The caller's `x-request-id` (checked) or a fresh one: how labels find this request later. */
+  requestId?: string;
 }
 
 export type DetectorMode = 'block' | 'alert' | 'off';

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Ajv, type ValidateFunction } from 'ajv';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -131,6 +131,8 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
       bodySha256: facts.bodySha256,
       ...(facts.scores ? { scores: facts.scores } : {}),
       ...(facts.inputs ? { inputs: facts.inputs } : {}),
+      ...(facts.outputs ? { outputs: facts.outputs } : {}),
+      ...(facts.requestId ? { requestId: facts.requestId } : {}),
     });
   });
   const agent = new Agent({ keepAliveTimeout: 10_000, connections: 256 });
@@ -224,7 +226,11 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
     } else if (target.kind === 'rest' && json !== undefined) {
       const refusal = checkProfile(target, json, facts) ?? queries.screen(target, json, facts, request.log);
       if (refusal) return refuse(reply, refusal);
-      if (config.events.inputs === 'features') facts.inputs = instancesForEvent(json);
+      if (config.events.inputs === 'features') {
+        facts.inputs = instancesForEvent(json);
+        facts.requestId = requestIdOf(request.headers['x-request-id']);
+        reply.header('x-mlsecops-request-id', facts.requestId);
+      }
     }
     return forward(request, reply, target, body);
   });
@@ -324,6 +330,11 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
 }
 
 /** The query instances of a request for its event: at most 16, each as sent. */
+/** The caller's request id when it is a short token, else a fresh one. */
+function requestIdOf(header: string | string[] | undefined): string {
+  return typeof header === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(header) ? header : randomUUID();
+}
+
 function instancesForEvent(json: unknown): unknown[] {
   const instances = instancesOf(json);
   return instances.slice(0, 16);

@@ -2,6 +2,7 @@ import { pipeline } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Dispatcher } from 'undici';
 import { redactText } from '../data/index.js';
+import { predictionsOf } from './abuse/features.js';
 import { limitAnswer, readAnswer, scanChatAnswer, tokensUsed } from './answers.js';
 import type { ModelConfig } from './config.js';
 import { judge, refuse, reported } from './facts.js';
@@ -78,9 +79,10 @@ export async function sendAnswer(
   }
   const limits = target.outputs;
   const probabilities = detectors.fullProbabilities;
-  if (target.kind === 'rest' && json && (limits || probabilities.mode !== 'off')) {
+  if (target.kind === 'rest' && json && (limits || probabilities.mode !== 'off' || facts.inputs)) {
     const text = await readAnswer(response.body);
     if (text === undefined) return tooLarge(reply);
+    if (facts.inputs) facts.outputs = predictionsFor(text);
     const limited = limitAnswer(text, limits ?? {});
     if (limited && limited.full > 0 && probabilities.mode !== 'off') {
       const rate = { requestsPerMinute: probabilities.requestsPerMinute, burst: probabilities.burst };
@@ -103,6 +105,15 @@ export async function sendAnswer(
     return reply.send(Buffer.from(await response.body.arrayBuffer()));
   }
   return reply.send(response.body);
+}
+
+/** The first 16 predictions of an answer, for the event; none when it is not JSON. */
+function predictionsFor(text: string): unknown[] {
+  try {
+    return predictionsOf(JSON.parse(text)).slice(0, 16);
+  } catch {
+    return [];
+  }
 }
 
 function tooLarge(reply: FastifyReply): FastifyReply {

@@ -16,6 +16,10 @@ export interface GatewayEvent {
   readonly scores?: { readonly queries: number; readonly extractionW?: number; readonly nearDuplicates: number };
   /** Query instances as sent, when the configuration's `events.inputs` is `features` (at most 16). */
   readonly inputs?: readonly unknown[];
+  /** The answer's predictions, with the inputs (at most 16). */
+  readonly outputs?: readonly unknown[];
+  /** The request's id (`x-mlsecops-request-id` in the answer), for labels that arrive later. */
+  readonly requestId?: string;
 }
 
 /** Where events go in batches: a JSON-lines file, or the event store the monitor reads (`DatabaseSink`). */
@@ -51,6 +55,8 @@ export class DatabaseSink implements EventSink {
         body_sha256: event.bodySha256,
         scores: event.scores ? JSON.stringify(event.scores) : null,
         inputs: event.inputs ? JSON.stringify(event.inputs) : null,
+        outputs: event.outputs ? JSON.stringify(event.outputs) : null,
+        request_id: event.requestId ?? null,
       }));
       await this.database.db.insertInto('gateway_events').values(rows).execute();
     }

@@ -18,6 +18,11 @@ export function metricValue(
   if (metric === 'gateway.blocked') return signals.blocked;
   if (metric === 'gateway.errors') return signals.errors;
   if (metric === 'gateway.extraction.minW') return signals.minExtractionW ?? undefined;
+  if (metric === 'drift.multivariate') return report?.multivariate ? Number(report.multivariate.drifted) : undefined;
+  if (metric.startsWith('performance.')) {
+    const field = metric.slice('performance.'.length) as 'accuracy' | 'mae' | 'rmse' | 'labelled';
+    return signals.performance?.[field];
+  }
   return undefined;
 }
 

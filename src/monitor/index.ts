@@ -8,5 +8,5 @@ export type { CheckResult, MonitorDeps, Notifier } from './monitor.js';
 export { Monitor } from './monitor.js';
 export type { AlertRule, MonitorSettings, WebhookTarget } from './settings.js';
 export { alertRuleSchema, monitorSettingsSchema, webhookTargetSchema } from './settings.js';
-export type { GatewaySignals, GatewayWindow } from './window.js';
-export { gatewayWindow } from './window.js';
+export type { GatewaySignals, GatewayWindow, Performance } from './window.js';
+export { gatewayWindow, predictionValue } from './window.js';

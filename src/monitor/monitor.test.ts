@@ -4,7 +4,7 @@ import type { Database } from '../store/index.js';
 import { testDatabases } from '../store/test-support.js';
 import { holds, metricValue, webhookBody } from './alerts.js';
 import { Monitor } from './monitor.js';
-import type { GatewaySignals } from './window.js';
+import { type GatewaySignals, predictionValue } from './window.js';
 
 /** An audit sink that keeps entries in order, as the registry's trail would. */
 const auditEntries: { kind: string; details: Record<string, unknown> }[] = [];
@@ -180,6 +180,28 @@ describe('alert metrics', () => {
   ] as const)('%s %s holds for %s: %s', (op, threshold, value, expected) => {
     expect(holds({ op, threshold }, value)).toBe(expected);
   });
+  it('reads performance and multivariate metrics when the check has them', () => {
+    const scored = { ...signals, performance: { labelled: 40, accuracy: 0.85 } };
+    expect(metricValue('performance.accuracy', undefined, scored)).toBe(0.85);
+    expect(metricValue('performance.labelled', undefined, scored)).toBe(40);
+    expect(metricValue('performance.mae', undefined, scored)).toBeUndefined();
+    expect(metricValue('drift.multivariate', undefined, scored)).toBeUndefined();
+  });
+
+  it.each([
+    [1, 1],
+    ['cat', 'cat'],
+    [true, 1],
+    [[0.1, 0.7, 0.2], 1],
+    [{ label: 'spam', score: 0.9 }, 'spam'],
+    [{ class: 3 }, 3],
+    [null, undefined],
+    [[], undefined],
+    [['a', 'b'], undefined],
+  ])('reads the prediction %j as %j', (output, value) => {
+    expect(predictionValue(output)).toBe(value);
+  });
+
   it('renders JSON and Slack bodies', () => {
     const message = {
       kind: 'alert.firing' as const,

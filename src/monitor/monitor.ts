@@ -237,6 +237,33 @@ export class Monitor {
     }));
   }
 
+  /**
+   * Stores labels for earlier requests (by the gateway's request id, `#i` for the i-th instance of a
+   * request with several); a label sent again replaces the first. The next window check scores them.
+   */
+  async addLabels(model: string, labels: readonly { requestId: string; label: string | number }[]): Promise<number> {
+    const at = new Date().toISOString();
+    await this.db.transaction().execute(async (tx) => {
+      for (let start = 0; start < labels.length; start += 500) {
+        const chunk = labels.slice(start, start + 500);
+        await tx
+          .deleteFrom('monitor_labels')
+          .where('model', '=', model)
+          .where(
+            'request_id',
+            'in',
+            chunk.map((item) => item.requestId),
+          )
+          .execute();
+        await tx
+          .insertInto('monitor_labels')
+          .values(chunk.map((item) => ({ model, request_id: item.requestId, label: JSON.stringify(item.label), at })))
+          .execute();
+      }
+    });
+    return labels.length;
+  }
+
   async putRule(input: unknown, actor: Actor): Promise<AlertRule> {
     const rule = alertRuleSchema.parse(input);
     const at = new Date().toISOString();

@@ -17,6 +17,11 @@ export const monitorSettingsSchema = z.object({
   /** Names of array instances' positions (default: the profile's column order). */
   features: z.array(z.string()).max(100_000).optional(),
   shareThreshold: z.number().min(0).max(1).default(0.5),
+  /**
+   * The reference column holding the model's outputs (e.g. predictions on the training data): the
+   * answers' predictions are profiled into it, so prediction drift is tested like any column.
+   */
+  predictionColumn: z.string().min(1).optional(),
   tests: z.record(z.string(), z.object({ test: driftTestSchema, threshold: z.number().min(0).optional() })).default({}),
 });
 export type MonitorSettings = z.infer<typeof monitorSettingsSchema>;
@@ -27,12 +32,15 @@ export type MonitorSettings = z.infer<typeof monitorSettingsSchema>;
  * - `drift.column:<name>`: 1 when that column drifted;
  * - `gateway.detections`: requests with a detector verdict in the window;
  *   `gateway.blocked`: requests refused by a detector; `gateway.errors`: answers with status ≥ 500;
- * - `gateway.extraction.minW`: the lowest extraction score (Shapiro–Wilk W) of any caller (low = suspicious).
+ * - `gateway.extraction.minW`: the lowest extraction score (Shapiro–Wilk W) of any caller (low = suspicious);
+ * - `drift.multivariate`: 1 when the PCA reconstruction error drifted;
+ * - `performance.accuracy`, `performance.mae`, `performance.rmse`, `performance.labelled`: predictions
+ *   of the window against the labels sent for them (accuracy for classes, MAE/RMSE for numbers).
  */
 export const metricSchema = z
   .string()
   .regex(
-    /^(drift\.share|drift\.dataset|drift\.column:.+|gateway\.detections|gateway\.blocked|gateway\.errors|gateway\.extraction\.minW)$/,
+    /^(drift\.(share|dataset|multivariate|column:.+)|gateway\.(detections|blocked|errors|extraction\.minW)|performance\.(accuracy|mae|rmse|labelled))$/,
     {
       message: 'unknown metric',
     },

@@ -18,6 +18,18 @@ export interface GatewaySignals {
   callers: Record<string, number>;
   /** Lowest extraction W of any caller in the window, when scored. */
   minExtractionW: number | null;
+  /** Predictions of the window against labels sent for them (POST …/labels). */
+  performance?: Performance;
+}
+
+export interface Performance {
+  /** Predictions with a label. */
+  labelled: number;
+  /** Share of labelled predictions equal to their label (classes). */
+  accuracy?: number;
+  /** Mean absolute and root mean squared error (numbers). */
+  mae?: number;
+  rmse?: number;
 }
 
 export interface GatewayWindow {
@@ -44,7 +56,7 @@ export async function gatewayWindow(
   const start = new Date(end.getTime() - settings.windowSeconds * 1000);
   const rows = await database.db
     .selectFrom('gateway_events')
-    .select(['caller', 'status', 'verdicts', 'scores', 'inputs'])
+    .select(['caller', 'status', 'verdicts', 'scores', 'inputs', 'outputs', 'request_id'])
     .where('model', '=', model)
     .where('at', '>', start.toISOString())
     .where('at', '<=', end.toISOString())
@@ -64,6 +76,7 @@ export async function gatewayWindow(
     minExtractionW: null,
   };
   let row = 0;
+  const predictions = new Map<string, string | number>();
   for (const event of rows) {
     const verdicts = parseJson<string[]>(event.verdicts) ?? [];
     if (verdicts.length > 0) {
@@ -80,12 +93,71 @@ export async function gatewayWindow(
     const w = parseJson<{ extractionW?: unknown }>(event.scores)?.extractionW;
     if (typeof w === 'number' && (signals.minExtractionW === null || w < signals.minExtractionW))
       signals.minExtractionW = w;
-    for (const instance of parseJson<unknown[]>(event.inputs) ?? []) {
+    const outputs = parseJson<unknown[]>(event.outputs) ?? [];
+    const inputs = parseJson<unknown[]>(event.inputs) ?? [];
+    for (const [i, instance] of inputs.entries()) {
       if (row >= settings.maxRows) break;
+      const prediction = predictionValue(outputs[i]);
+      if (settings.predictionColumn && prediction !== undefined)
+        builder.add(row, settings.predictionColumn, String(prediction));
       addInstance(builder, row++, instance, names);
+      if (event.request_id && prediction !== undefined) {
+        predictions.set(inputs.length === 1 ? event.request_id : `${event.request_id}#${i}`, prediction);
+      }
     }
   }
+  const performance = await scorePredictions(database, model, predictions);
+  if (performance) signals.performance = performance;
   return { start: start.toISOString(), end: end.toISOString(), rows: row, profile: builder.build(), signals };
+}
+
+/**
+ * One prediction as a value: a number or a string as is, a probability vector as its most likely
+ * class (index), `{ label }` or `{ class }` as that field.
+ */
+export function predictionValue(output: unknown): string | number | undefined {
+  if (typeof output === 'number' || typeof output === 'string') return output;
+  if (typeof output === 'boolean') return Number(output);
+  if (Array.isArray(output) && output.length > 0 && output.every((value) => typeof value === 'number')) {
+    return output.indexOf(Math.max(...(output as number[])));
+  }
+  if (output && typeof output === 'object') {
+    const named = (output as { label?: unknown; class?: unknown }).label ?? (output as { class?: unknown }).class;
+    if (typeof named === 'number' || typeof named === 'string') return named;
+  }
+  return undefined;
+}
+
+/** The window's predictions against their labels: accuracy for classes, MAE and RMSE for numbers. */
+async function scorePredictions(
+  database: Database,
+  model: string,
+  predictions: Map<string, string | number>,
+): Promise<Performance | undefined> {
+  if (predictions.size === 0) return undefined;
+  const pairs: [string | number, unknown][] = [];
+  const ids = [...predictions.keys()];
+  for (let at = 0; at < ids.length; at += 500) {
+    const rows = await database.db
+      .selectFrom('monitor_labels')
+      .select(['request_id', 'label'])
+      .where('model', '=', model)
+      .where('request_id', 'in', ids.slice(at, at + 500))
+      .execute();
+    for (const row of rows) pairs.push([predictions.get(row.request_id)!, parseJson<unknown>(row.label)]);
+  }
+  if (pairs.length === 0) return { labelled: 0 };
+  const numeric = pairs.every(([p, l]) => typeof p === 'number' && typeof l === 'number');
+  if (numeric && pairs.some(([p, l]) => !Number.isInteger(p) || !Number.isInteger(l))) {
+    const errors = pairs.map(([p, l]) => (p as number) - (l as number));
+    return {
+      labelled: pairs.length,
+      mae: errors.reduce((sum, e) => sum + Math.abs(e), 0) / errors.length,
+      rmse: Math.sqrt(errors.reduce((sum, e) => sum + e * e, 0) / errors.length),
+    };
+  }
+  const right = pairs.filter(([p, l]) => String(p) === String(l)).length;
+  return { labelled: pairs.length, accuracy: right / pairs.length };
 }
 
 function addInstance(builder: ProfileBuilder, row: number, instance: unknown, names: readonly string[]): void {

@@ -27,9 +27,9 @@ beforeAll(async () => {
     });
     request.on('end', () => {
       const { instances } = JSON.parse(text) as { instances: number[][] };
-      response
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ predictions: instances.map(() => 0.5) }));
+      // A threshold classifier on the first feature.
+      const predictions = instances.map((row) => (row[0]! > 110 ? 1 : 0));
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ predictions }));
     });
   });
   receiver = createServer((request, response) => {
@@ -67,6 +67,7 @@ describe.each(testDatabases)('monitor end to end on $name', ({ open }) => {
 keys: []
 models:
   ranker: { upstream: ${upstreamUrl}, detectors: { extraction: { mode: off }, probing: { mode: off } } }
+  scorer: { upstream: ${upstreamUrl}, detectors: { extraction: { mode: off }, probing: { mode: off } } }
 events: { inputs: features }
 `);
     context = await registryApp(open, mkdtempSync(join(tmpdir(), 'mlsecops-monitor-')), {
@@ -197,6 +198,72 @@ events: { inputs: features }
     const checks = (await call('/api/v1/monitor/models/ranker/checks', 'GET')).json().checks;
     expect(checks.map((check: { drifted: boolean }) => check.drifted)).toEqual([true, true, false]);
   });
+
+  it('tests prediction drift and scores predictions against labels sent later', async () => {
+    const builder = new ProfileBuilder();
+    const random = mulberry32(5);
+    for (let row = 0; row < 2000; row++) {
+      const [amount, items] = instance(random, 0);
+      builder.add(row, 'amount', String(amount));
+      builder.add(row, 'items', String(items));
+      builder.add(row, 'prediction', String(amount! > 110 ? 1 : 0));
+    }
+    const set = await call('/api/v1/monitor/models/scorer/reference', 'PUT', {
+      version: 2,
+      profile: builder.build(),
+      settings: { minRows: 50, predictionColumn: 'prediction', features: ['amount', 'items'] },
+    });
+    expect(set.statusCode).toBe(204);
+    const accuracyRule = await call('/api/v1/monitor/alert-rules', 'PUT', {
+      name: 'scorer-accuracy',
+      model: 'scorer',
+      metric: 'performance.accuracy',
+      op: '<',
+      threshold: 0.9,
+      webhooks: [{ url: hookUrl, secret: SECRET, format: 'slack' }],
+    });
+    expect(accuracyRule.statusCode).toBe(200);
+    const before = received.length;
+    const stored = await eventCount();
+    // Shifted traffic: more positive predictions than in training, and labels that disagree often.
+    const traffic = mulberry32(6);
+    const labels: { requestId: string; label: number }[] = [];
+    for (let i = 0; i < 120; i++) {
+      const features = instance(traffic, 15);
+      const response = await context.app.inject({
+        method: 'POST',
+        url: '/gateway/scorer/scorer:predict',
+        headers: { ...context.admin, 'x-request-id': `order-${i}` },
+        payload: { instances: [features] },
+      });
+      expect(response.headers['x-mlsecops-request-id']).toBe(`order-${i}`);
+      labels.push({ requestId: `order-${i}`, label: features[0]! > 125 ? 1 : 0 });
+    }
+    await eventsStored(stored + 120);
+    const sent = await call('/api/v1/monitor/models/scorer/labels', 'POST', { labels });
+    expect(sent.json()).toEqual({ stored: 120 });
+    const check = (await call('/api/v1/monitor/run', 'POST'))
+      .json()
+      .checks.find((item: { model: string }) => item.model === 'scorer');
+    expect(check.report.columns.find((column: { column: string }) => column.column === 'prediction')).toMatchObject({
+      drifted: true,
+    });
+    expect(check.signals.performance.labelled).toBe(120);
+    expect(check.signals.performance.accuracy).toBeLessThan(0.9);
+    expect(received.length).toBe(before + 1);
+    expect(String(received.at(-1)!.body.text)).toMatch(
+      /^\[FIRING\] scorer-accuracy on scorer: performance\.accuracy = 0\.\d+/,
+    );
+    expect(received.at(-1)!.signed).toBe(true);
+  });
+
+  async function eventCount(): Promise<number> {
+    const row = await context.database.db
+      .selectFrom('gateway_events')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
 
   it('checks an uploaded batch against the reference', async () => {
     const random = mulberry32(9);

@@ -195,6 +195,21 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0006_predictions_and_labels': {
+      async up(db: Db) {
+        // Predictions and request ids beside the inputs, and labels that arrive later, joined by id.
+        await db.schema.alterTable('gateway_events').addColumn('outputs', 'text').execute();
+        await db.schema.alterTable('gateway_events').addColumn('request_id', 'text').execute();
+        await db.schema.createIndex('gateway_events_request_id').on('gateway_events').column('request_id').execute();
+        await idColumn(db.schema.createTable('monitor_labels'))
+          .addColumn('model', 'text', (column) => column.notNull())
+          .addColumn('request_id', 'text', (column) => column.notNull())
+          .addColumn('label', 'text', (column) => column.notNull())
+          .addColumn('at', 'text', (column) => column.notNull())
+          .addUniqueConstraint('monitor_labels_request', ['model', 'request_id'])
+          .execute();
+      },
+    },
   };
 }
 

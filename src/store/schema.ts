@@ -23,6 +23,7 @@ export interface RegistrySchema {
   alerts: AlertTable;
   incidents: IncidentTable;
   incident_events: IncidentEventTable;
+  monitor_labels: MonitorLabelTable;
 }
 
 /** A monitored model version: its reference profile (JSON) and window settings (JSON). */
@@ -215,4 +216,17 @@ export interface GatewayEventTable {
   scores: string | null;
   /** JSON array of query instances, or null. */
   inputs: string | null;
+  /** JSON array of the answer's predictions, or null. */
+  outputs: ColumnType<string | null, string | null | undefined, string | null>;
+  request_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** The true outcome of a request, sent later; `label` is JSON (a number or a string). */
+export interface MonitorLabelTable {
+  id: Generated<number>;
+  model: string;
+  /** The gateway request id, with `#<i>` for the i-th instance of a request that sent several. */
+  request_id: string;
+  label: string;
+  at: string;
 }

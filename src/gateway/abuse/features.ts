@@ -36,6 +36,22 @@ export function instancesOf(body: unknown): readonly unknown[] {
   return [];
 }
 
+/**
+ * The predictions of a model server's answer, one per instance: `predictions`, KServe v2 `outputs`
+ * (the first tensor, cut by its shape), `data`, or a bare array.
+ */
+export function predictionsOf(answer: unknown): readonly unknown[] {
+  if (Array.isArray(answer)) return answer;
+  if (!answer || typeof answer !== 'object') return [];
+  const record = answer as Record<string, unknown>;
+  if (Array.isArray(record.predictions)) return record.predictions;
+  if (Array.isArray(record.outputs) && record.outputs.length > 0 && isTensor(record.outputs[0])) {
+    return tensorRows(record.outputs[0]);
+  }
+  if (Array.isArray(record.data)) return record.data;
+  return [];
+}
+
 function isTensor(value: unknown): value is { data: unknown[]; shape?: unknown } {
   return !!value && typeof value === 'object' && Array.isArray((value as { data?: unknown }).data);
 }

@@ -88,6 +88,29 @@ export function registerMonitorRoutes(app: ZodApp, context: RouteContext & { mon
     },
   );
 
+  app.post(
+    '/api/v1/monitor/models/:name/labels',
+    {
+      config: { access: { permission: 'model:register' } },
+      schema: {
+        params: modelParams,
+        body: z.object({
+          labels: z
+            .array(
+              z.object({
+                requestId: z.string().regex(/^[A-Za-z0-9._:-]{1,128}(#\d{1,3})?$/),
+                label: z.union([z.string().max(200), z.number()]),
+              }),
+            )
+            .min(1)
+            .max(10_000),
+        }),
+      },
+      bodyLimit: 8 * 2 ** 20,
+    },
+    async (request) => ({ stored: await monitor.addLabels(request.params.name, request.body.labels) }),
+  );
+
   const admin = { access: { permission: 'admin' as const } };
   app.post('/api/v1/monitor/run', { config: admin }, async () => ({ checks: await monitor.tick() }));
   app.get('/api/v1/monitor/alert-rules', { config: admin }, async () => ({
