@@ -140,6 +140,39 @@ describe.each(testDatabases)('Monitor on $name', ({ open }) => {
     ).rejects.toThrow(/version 2 profile/);
   });
 
+  it('reads count windows: the newest instances, however old', async () => {
+    const builder = new ProfileBuilder();
+    for (let row = 0; row < 50; row++) builder.add(row, 'x', String(row));
+    await monitor.setReference(
+      'clf',
+      4,
+      builder.build(),
+      { windowSeconds: 30 * 86_400, windowRows: 5, minRows: 5 },
+      null,
+    );
+    const now = new Date('2026-11-21T10:00:00Z');
+    for (let i = 0; i < 8; i++) {
+      await database.db
+        .insertInto('gateway_events')
+        .values({
+          at: new Date(now.getTime() - (8 - i) * 86_400_000).toISOString(),
+          model: 'clf',
+          caller: 'k',
+          status: 200,
+          latency_ms: 1,
+          verdicts: '[]',
+          body_sha256: null,
+          scores: null,
+          inputs: JSON.stringify([[i * 10]]),
+        })
+        .execute();
+    }
+    const [check] = await monitor.tick(now);
+    expect(check).toMatchObject({ version: 4, rows: 5 });
+    // The five newest: 30, 40, 50, 60, 70; the reference holds 0..49.
+    expect(check!.report!.columns[0]).toMatchObject({ column: 'x', current: { count: 5 } });
+  });
+
   it('moves incidents only forward', async () => {
     const id = await monitor.incidents.open(
       { title: 'manual', model: null, severity: 'low', source: 'manual', note: '' },

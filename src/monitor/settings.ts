@@ -10,6 +10,11 @@ export const monitorSettingsSchema = z.object({
     .positive()
     .max(30 * 86_400)
     .default(3600),
+  /**
+   * Count windows: the newest this many query instances, however old (windowSeconds then only bounds
+   * how far back to look). Unset: the window is time only.
+   */
+  windowRows: z.number().int().positive().max(1_000_000).optional(),
   /** Fewer query instances than this in the window: no check (too little to judge). */
   minRows: z.number().int().positive().max(1_000_000).default(100),
   /** At most this many newest instances are read per window. */

@@ -61,7 +61,7 @@ export async function gatewayWindow(
     .where('at', '>', start.toISOString())
     .where('at', '<=', end.toISOString())
     .orderBy('id', 'desc')
-    .limit(settings.maxRows)
+    .limit(settings.windowRows ?? settings.maxRows)
     .execute();
   const types = Object.fromEntries(reference.columns.map((column) => [column.name, column.type]));
   const names = settings.features ?? reference.columns.map((column) => column.name);
@@ -77,6 +77,7 @@ export async function gatewayWindow(
   };
   let row = 0;
   const predictions = new Map<string, string | number>();
+  const limit = Math.min(settings.windowRows ?? settings.maxRows, settings.maxRows);
   for (const event of rows) {
     const verdicts = parseJson<string[]>(event.verdicts) ?? [];
     if (verdicts.length > 0) {
@@ -96,7 +97,7 @@ export async function gatewayWindow(
     const outputs = parseJson<unknown[]>(event.outputs) ?? [];
     const inputs = parseJson<unknown[]>(event.inputs) ?? [];
     for (const [i, instance] of inputs.entries()) {
-      if (row >= settings.maxRows) break;
+      if (row >= limit) break;
       const prediction = predictionValue(outputs[i]);
       if (settings.predictionColumn && prediction !== undefined)
         builder.add(row, settings.predictionColumn, String(prediction));
