@@ -1,32 +1,61 @@
 /**
- * Latency the gateway adds, side by side in one run: a load generator (autocannon) at a fixed rate
- * against the sample model server directly, then through `mlsecops gateway` with an API key, limits,
- * body checks and the prompt rules on, alternating per repetition. Reports p50/p99 of each and the
- * difference. Run: `npx tsx bench/gateway-latency.ts [--rate 2000] [--seconds 10] [--reps 3]`.
+ * Latency the gateway adds at a fixed request rate, side by side in one run: the sample model server
+ * (`examples/gateway/upstream.mjs`) called directly, then through `mlsecops gateway` with an API key,
+ * limits per address, key and model, body size and nesting checks, a JSON Schema and the detectors of
+ * the route (`--route predict`: extraction and probing in alert mode; `--route chat`: prompt rules and
+ * answer scanning in block mode). Paths alternate per repetition after one warm-up of each.
+ *
+ * Run: `npx tsx bench/gateway-latency.ts [--route predict|chat] [--rate 2000] [--seconds 10] [--reps 3]
+ *       [--loader h2load|autocannon]`
+ *
+ * Load generator. "A fixed rate" means requests sent at evenly spaced times whatever the answers do
+ * (an open loop). h2load (Debian's nghttp2-client, `/usr/bin/h2load`) does that: `--rps` paces each of
+ * 20 HTTP/1.1 connections, and `-r 1 --rate-period 1ms` starts them 1 ms apart so their ticks do not
+ * coincide (2 requests per millisecond at 2,000/s). It writes every request's latency in µs to a log,
+ * from which the percentiles here are exact. autocannon's `overallRate` is not an open loop: it gives
+ * each connection a budget per second, sends as fast as answers come until the budget is spent and then
+ * waits for the next second, so every second starts with a burst at full concurrency (50 here) and the
+ * figures measure queueing behind that burst. `--loader autocannon` reports that case too (whole
+ * milliseconds, as autocannon rounds them).
+ *
  * Upstream, gateway and load generator share this machine's two cores, so the figures are upper bounds.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { repoRoot } from './lib/data.js';
 import { machineInfo } from './lib/machine.js';
+import { runTimed } from './lib/proc.js';
 import { median } from './lib/stats.js';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const index = args.indexOf(name);
-  return index === -1 ? fallback : Number(args[index + 1]);
-};
-const rate = option('--rate', 2000);
-const seconds = option('--seconds', 10);
-const reps = option('--reps', 3);
+const H2LOAD = '/usr/bin/h2load';
+const { values } = parseArgs({
+  options: {
+    route: { type: 'string', default: 'predict' },
+    rate: { type: 'string', default: '2000' },
+    seconds: { type: 'string', default: '10' },
+    reps: { type: 'string', default: '3' },
+    loader: { type: 'string', default: existsSync(H2LOAD) ? 'h2load' : 'autocannon' },
+  },
+});
+const rate = Number(values.rate);
+const seconds = Number(values.seconds);
+const reps = Number(values.reps);
+const { route, loader } = values;
+if (route !== 'predict' && route !== 'chat') throw new Error(`--route takes predict or chat, got ${route}`);
+if (loader !== 'h2load' && loader !== 'autocannon') throw new Error(`--loader takes h2load or autocannon`);
+const CONNECTIONS = loader === 'h2load' ? 20 : 50;
+if (loader === 'h2load' && rate % CONNECTIONS !== 0) throw new Error(`--rate must be a multiple of ${CONNECTIONS}`);
 
 const children: ChildProcess[] = [];
+const dir = mkdtempSync(join(tmpdir(), 'mlsecops-gw-latency-'));
 process.on('exit', () => {
   for (const child of children) child.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
 });
 
 function start(command: string[], ready: RegExp): Promise<string> {
@@ -46,7 +75,6 @@ function start(command: string[], ready: RegExp): Promise<string> {
 const port = 19000 + Math.floor(Math.random() * 1000);
 const upstream = await start(['examples/gateway/upstream.mjs', String(port)], /(http:\/\/127\.0\.0\.1:\d+)/);
 const key = 'bench-key';
-const dir = mkdtempSync(join(tmpdir(), 'mlsecops-gw-bench-'));
 const config = join(dir, 'gateway.yaml');
 writeFileSync(
   config,
@@ -55,7 +83,15 @@ writeFileSync(
 models:
   ranker:
     upstream: ${upstream}/v1/models
+    limits: { requestsPerMinute: 1000000, burst: 100000 }
     schema: { type: object, required: [instances], properties: { instances: { type: array } } }
+    detectors: { extraction: { mode: alert }, probing: { mode: alert } }
+  chat:
+    upstream: ${upstream}/v1
+    kind: openai
+    limits: { requestsPerMinute: 1000000, burst: 100000 }
+    schema: { type: object, required: [messages] }
+    detectors: { promptInjection: block, outputRedaction: redact }
 limits:
   perIp: { requestsPerMinute: 1000000, burst: 100000 }
 `,
@@ -64,47 +100,125 @@ const gateway = await start(
   ['--import', 'tsx', 'src/cli/bin.ts', 'gateway', '--config', config, '--port', '0', '--log-level', 'warn'],
   /listening on (http:\/\/\S+)/,
 );
-const body = JSON.stringify({ instances: [[0.1, 0.2, 0.3, 0.4]] });
 
-async function load(url: string): Promise<{ p50: number; p99: number; rps: number; errors: number }> {
+const paths =
+  route === 'predict'
+    ? { direct: `${upstream}/v1/models/ranker:predict`, gateway: `${gateway}/ranker/ranker:predict` }
+    : { direct: `${upstream}/v1/chat/completions`, gateway: `${gateway}/chat/chat/completions` };
+const body =
+  route === 'predict'
+    ? JSON.stringify({ instances: [[0.1, 0.2, 0.3, 0.4]] })
+    : JSON.stringify({
+        model: 'sample',
+        messages: [
+          { role: 'system', content: 'You are a helpful support assistant for an online shop.' },
+          { role: 'user', content: 'Where is my order 1234? It was due on Monday and has not arrived yet.' },
+        ],
+      });
+const bodyFile = join(dir, 'body.json');
+writeFileSync(bodyFile, body);
+
+interface Run {
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly p999: number;
+  readonly rps: number;
+  readonly errors: number;
+  readonly requests: number;
+}
+
+const quantile = (sorted: Float64Array, q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
+
+async function h2load(url: string): Promise<Run> {
+  const log = join(dir, 'latency.tsv');
+  rmSync(log, { force: true });
+  const requests = rate * seconds;
+  const result = await runTimed(H2LOAD, [
+    '--h1',
+    ...['-n', String(requests), '-c', String(CONNECTIONS), '--rps', String(rate / CONNECTIONS)],
+    ...['-r', '1', '--rate-period', '1ms'],
+    ...['-d', bodyFile, '-H', 'content-type: application/json', '-H', `authorization: Bearer ${key}`],
+    ...['--log-file', log],
+    url,
+  ]);
+  if (result.code !== 0) throw new Error(`h2load exited ${result.code}: ${result.stderr}`);
+  const rows = readFileSync(log, 'utf8').trim().split('\n');
+  const latencies = new Float64Array(rows.length);
+  let errors = 0;
+  let first = Number.POSITIVE_INFINITY;
+  let last = 0;
+  rows.forEach((row, i) => {
+    const [startUs, status, durationUs] = row.split('\t').map(Number) as [number, number, number];
+    if (status !== 200) errors++;
+    latencies[i] = durationUs / 1000;
+    first = Math.min(first, startUs);
+    last = Math.max(last, startUs + durationUs);
+  });
+  latencies.sort();
+  return {
+    p50: quantile(latencies, 0.5),
+    p90: quantile(latencies, 0.9),
+    p99: quantile(latencies, 0.99),
+    p999: quantile(latencies, 0.999),
+    rps: rows.length / ((last - first) / 1e6),
+    errors: errors + (requests - rows.length),
+    requests: rows.length,
+  };
+}
+
+async function burst(url: string): Promise<Run> {
   const result = await autocannon({
     url,
     method: 'POST',
     body,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    connections: 50,
+    connections: CONNECTIONS,
     overallRate: rate,
     duration: seconds,
   });
   return {
     p50: result.latency.p50,
+    p90: result.latency.p90,
     p99: result.latency.p99,
+    p999: result.latency.p99_9,
     rps: result.requests.average,
     errors: result.errors + result.non2xx,
+    requests: result.requests.total,
   };
 }
 
-await load(`${upstream}/v1/models/ranker:predict`); // warm-up, both paths
-await load(`${gateway}/ranker/ranker:predict`);
-const direct: Awaited<ReturnType<typeof load>>[] = [];
-const through: Awaited<ReturnType<typeof load>>[] = [];
+const load = loader === 'h2load' ? h2load : burst;
+await load(paths.direct); // warm-up of both paths (JIT, connection pools)
+await load(paths.gateway);
+const direct: Run[] = [];
+const through: Run[] = [];
 for (let i = 0; i < reps; i++) {
-  direct.push(await load(`${upstream}/v1/models/ranker:predict`));
-  through.push(await load(`${gateway}/ranker/ranker:predict`));
+  direct.push(await load(paths.direct));
+  through.push(await load(paths.gateway));
 }
-const m = (rows: typeof direct, field: 'p50' | 'p99' | 'rps') => median(rows.map((row) => row[field]));
+
+type Field = 'p50' | 'p90' | 'p99' | 'p999' | 'rps';
+const m = (rows: Run[], field: Field) => median(rows.map((row) => row[field]));
+const ms = (value: number) => value.toFixed(loader === 'h2load' ? 2 : 0);
+const row = (name: string, rows: Run[]) =>
+  `| ${name} | ${ms(m(rows, 'p50'))} | ${ms(m(rows, 'p90'))} | ${ms(m(rows, 'p99'))} | ${ms(m(rows, 'p999'))} | ${m(rows, 'rps').toFixed(0)} | ${rows.map((r) => r.errors).join('/')} |`;
+const added = (field: Field) => ms(m(through, field) - m(direct, field));
 const lines = [
   `machine: ${JSON.stringify(machineInfo())}`,
-  `fixed rate ${rate} requests/s, ${seconds} s per run, 50 connections, medians of ${reps}`,
+  `route ${route}, loader ${loader}, ${rate} requests/s for ${seconds} s per run, ${CONNECTIONS} connections, medians of ${reps}`,
   '',
-  '| Path | p50 (ms) | p99 (ms) | achieved req/s | errors |',
-  '| --- | ---: | ---: | ---: | ---: |',
-  `| upstream directly | ${m(direct, 'p50')} | ${m(direct, 'p99')} | ${m(direct, 'rps').toFixed(0)} | ${direct.map((r) => r.errors).join('/')} |`,
-  `| through the gateway | ${m(through, 'p50')} | ${m(through, 'p99')} | ${m(through, 'rps').toFixed(0)} | ${through.map((r) => r.errors).join('/')} |`,
-  `| added by the gateway | ${(m(through, 'p50') - m(direct, 'p50')).toFixed(2)} | ${(m(through, 'p99') - m(direct, 'p99')).toFixed(2)} | | |`,
+  '| Path | p50 (ms) | p90 (ms) | p99 (ms) | p99.9 (ms) | achieved req/s | errors |',
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  row('upstream directly', direct),
+  row('through the gateway', through),
+  `| added by the gateway | ${added('p50')} | ${added('p90')} | ${added('p99')} | ${added('p999')} | | |`,
   '',
-  `samples p50 direct ${direct.map((r) => r.p50).join(', ')}; gateway ${through.map((r) => r.p50).join(', ')}`,
-  `samples p99 direct ${direct.map((r) => r.p99).join(', ')}; gateway ${through.map((r) => r.p99).join(', ')}`,
+  ...(['p50', 'p99'] as const).map(
+    (field) =>
+      `samples ${field}: direct ${direct.map((r) => ms(r[field])).join(', ')}; gateway ${through.map((r) => ms(r[field])).join(', ')}`,
+  ),
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
 process.exit(0);
