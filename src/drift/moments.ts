@@ -6,13 +6,15 @@ import { z } from 'zod';
  * Welford's update row by row, Chan et al.'s pairwise formula to merge shards: exact, in one pass,
  * O(d²) memory for d columns (at most MAX_JOINT).
  *
- * The columns are chosen from the first SAMPLE_ROWS rows (those whose values there are numbers, or
+ * The columns are chosen from the first JOINT_SAMPLE_ROWS rows (those whose values there are numbers, or
  * typed `number` by an override); a chosen column that later turns out to be a category is dropped
  * when the profile is built, which leaves the moments of the others valid.
  */
 export const MAX_JOINT = 100;
-const SAMPLE_ROWS = 1000;
-const NUMERIC_SHARE = 0.98;
+/** Rows the joint columns are chosen from. */
+export const JOINT_SAMPLE_ROWS = 1000;
+/** A column is numeric when at least this share of its present values are finite numbers. */
+export const NUMERIC_SHARE = 0.98;
 
 export const jointMomentsSchema = z.object({
   columns: z.array(z.string()).max(MAX_JOINT),
@@ -36,7 +38,8 @@ export class JointMomentsBuilder {
 
   constructor(private readonly types: Readonly<Record<string, 'number' | 'category'>> = {}) {}
 
-  add(row: number, column: string, value: string): void {
+  /** One cell; `parsed` is the value as a number when the caller has already read it. */
+  add(row: number, column: string, value: string, parsed?: number): void {
     if (row !== this.rowNumber) {
       this.endRow();
       this.rowNumber = row;
@@ -47,7 +50,7 @@ export class JointMomentsBuilder {
     else {
       // After the sample: straight into the row vector, no per-row allocation.
       const at = this.index.get(column);
-      if (at !== undefined) this.values[at] = value.trim() === '' ? Number.NaN : Number(value);
+      if (at !== undefined) this.values[at] = parsed ?? (value.trim() === '' ? Number.NaN : Number(value));
     }
   }
 
@@ -56,7 +59,7 @@ export class JointMomentsBuilder {
     if (!this.columns) {
       if (this.row) this.sample.push(this.row);
       this.row = undefined;
-      if (this.sample.length >= SAMPLE_ROWS) this.choose();
+      if (this.sample.length >= JOINT_SAMPLE_ROWS) this.choose();
       return;
     }
     this.update();
@@ -135,7 +138,7 @@ export class JointMomentsBuilder {
 }
 
 /** Moments restricted to `columns` (each must be present). */
-function restrict(moments: JointMoments, columns: readonly string[]): JointMoments {
+export function restrictMoments(moments: JointMoments, columns: readonly string[]): JointMoments {
   const at = columns.map((column) => moments.columns.indexOf(column));
   return {
     columns: [...columns],
@@ -151,8 +154,8 @@ export function mergeMoments(parts: readonly (JointMoments | undefined)[]): Join
   if (present.length === 0) return undefined;
   const columns = present[0]!.columns.filter((column) => present.every((part) => part.columns.includes(column)));
   if (columns.length < 2) return undefined;
-  let total = restrict(present[0]!, columns);
-  for (const next of present.slice(1).map((part) => restrict(part, columns))) {
+  let total = restrictMoments(present[0]!, columns);
+  for (const next of present.slice(1).map((part) => restrictMoments(part, columns))) {
     const n = total.count + next.count;
     const delta = columns.map((_, i) => next.mean[i]! - total.mean[i]!);
     total = {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { JointMomentsBuilder, jointMomentsSchema, mergeMoments } from './moments.js';
+import { JointMomentsBuilder, jointMomentsSchema, mergeMoments, NUMERIC_SHARE } from './moments.js';
 import { DEFAULT_ALPHA, NumberSketch } from './sketch.js';
 
 /**
@@ -75,9 +75,8 @@ export type ColumnType = ColumnProfile['type'];
 export const QUANTILES: readonly number[] = [0.001, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 0.999];
 export const MAX_CATEGORIES = 1000;
 export const EXACT_LIMIT = 10_000;
-const MAX_DISCRETE = 20;
-/** A column is numeric when at least this share of its present values parse as finite numbers. */
-const NUMERIC_SHARE = 0.98;
+/** Numeric columns with at most this many distinct values keep their counts per value. */
+export const MAX_DISCRETE = 20;
 const MISSING = /^(?:na|n\/a|nan|null|none)$/i;
 const INFINITE = /^([+-]?)(?:inf|infinity)$/i;
 
@@ -109,12 +108,13 @@ class ColumnState {
     this.sketch = new NumberSketch(alpha);
   }
 
-  add(value: string): void {
+  /** Counts one cell; returns it as a number (NaN when missing or not a number) for the joint moments. */
+  add(value: string): number {
     this.count++;
     const trimmed = value.trim();
     if (trimmed === '' || MISSING.test(trimmed)) {
       this.missing++;
-      return;
+      return Number.NaN;
     }
     const number = Number(trimmed);
     if (Number.isFinite(number)) this.addNumber(number);
@@ -123,6 +123,7 @@ class ColumnState {
     if (known !== undefined) this.categories.set(trimmed, known + 1);
     else if (this.categories.size < MAX_CATEGORIES) this.categories.set(trimmed, 1);
     else this.other++;
+    return number;
   }
 
   private addNumber(value: number): void {
@@ -179,7 +180,7 @@ class ColumnState {
 }
 
 /** Counts per numeric value, keyed by the number's canonical text (so "1.0" and "1" are one value). */
-function numericValueCounts(categories: Map<string, number>): Record<string, number> {
+export function numericValueCounts(categories: ReadonlyMap<string, number>): Record<string, number> {
   const out = new Map<string, number>();
   for (const [text, count] of categories) {
     const number = Number(text);
@@ -253,8 +254,8 @@ export class ProfileBuilder {
       state = new ColumnState(column, this.options.alpha ?? DEFAULT_ALPHA);
       this.columns.set(column, state);
     }
-    state.add(value);
-    this.joint.add(row, column, value);
+    const number = state.add(value);
+    this.joint.add(row, column, value, number);
     if (row > this.lastRow) this.lastRow = row;
   }
 
@@ -348,7 +349,10 @@ function mergeNumeric(name: string, columns: NumericColumnProfile[], absent: num
       for (const [key, count] of Object.entries(column.values)) values.set(key, (values.get(key) ?? 0) + count);
     else if (n > 0) discrete = false;
   }
-  const withValues = columns.filter((column) => column.count > 0);
+  // Only shards that held numbers say anything about the range (an all-missing shard reports 0..0).
+  const withValues = columns.filter((column) =>
+    column.sketch ? NumberSketch.fromJSON(column.sketch).count > 0 : false,
+  );
   return numericProfile({
     name,
     count: columns.reduce((sum, column) => sum + column.count, 0) + absent,

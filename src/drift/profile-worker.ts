@@ -1,0 +1,316 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { JOINT_SAMPLE_ROWS } from './moments.js';
+import { type ColumnType, ProfileBuilder, type ReferenceProfile } from './profile.js';
+
+/**
+ * The worker side of parallel profiling (profile-parallel.ts): a line parser for delimited text and
+ * the profiling of one byte range of a file with it. Importing this module has no side effects; a
+ * worker thread starts serving with `serveProfileWorker()`.
+ *
+ * The parser reads one record per line, which is what the streaming reader (papaparse) reads as long
+ * as no quoted field holds a line break and quotes are well formed. Anything else — a quote left open
+ * at the end of a line, text after a closing quote, a line ending other than the file's, an overlong
+ * line — throws `Declined`, and the caller reads the whole file with the streaming reader instead, so
+ * its records and its issues are the streaming reader's, always.
+ */
+
+/** The dialect of a delimited file, read once from its head. */
+export interface Dialect {
+  readonly delimiter: string;
+  /** LF files may hold no CR at all, CRLF files no CR or LF outside a line ending. */
+  readonly newline: '\n' | '\r\n';
+}
+
+/** Why a file cannot be read line by line; the caller then streams it instead. */
+export class Declined extends Error {
+  override readonly name = 'Declined';
+}
+
+/** Receives the fields of each record; empty lines give no record. */
+export interface RecordSink {
+  field(column: number, value: string): void;
+  endRecord(): void;
+}
+
+/** Bytes read per call. */
+const CHUNK = 1 << 20;
+/**
+ * Lines longer than this are left to the streaming reader, which stops at 64 Mi characters with an
+ * issue; staying well below keeps the two readers from disagreeing near its limit.
+ */
+export const MAX_LINE_BYTES = 8 << 20;
+
+const QUOTE = 34;
+
+/**
+ * Parses `text`, whole lines only (its end is a line end or the end of the file), into `sink`.
+ * Linear time: the next delimiter, quote and CR are searched once each and remembered.
+ * @throws Declined where the file needs the streaming reader (see the module comment)
+ */
+export function parseLines(text: string, dialect: Dialect, sink: RecordSink): void {
+  new LineParser(text, dialect, sink).run();
+}
+
+class LineParser {
+  private readonly n: number;
+  private readonly crlf: boolean;
+  private readonly delimiter: string;
+  private delimAt = -1;
+  private quoteAt = -1;
+  private crAt = -1;
+
+  constructor(
+    private readonly text: string,
+    dialect: Dialect,
+    private readonly sink: RecordSink,
+  ) {
+    this.n = text.length;
+    this.crlf = dialect.newline === '\r\n';
+    this.delimiter = dialect.delimiter;
+  }
+
+  run(): void {
+    const { text, n, sink } = this;
+    if (!this.crlf && text.indexOf('\r') !== -1) throw new Declined('a CR in a file with LF line endings');
+    let pos = 0;
+    while (pos < n) {
+      let eol = text.indexOf('\n', pos);
+      if (eol === -1) eol = n;
+      let end = eol;
+      if (this.crlf) {
+        const cr = this.nextCr(pos);
+        // The line's only CR must be the one of its CRLF; the file's last line may have none.
+        if (eol < n ? cr !== eol - 1 : cr < n) throw new Declined('a line ending other than CRLF in a CRLF file');
+        if (eol < n) end = eol - 1;
+      }
+      // The streaming reader drops records of one empty field: empty lines and lines of just `""`.
+      if (end > pos && !(end - pos === 2 && text.startsWith('""', pos))) {
+        if (this.nextQuote(pos) < end) this.quotedLine(pos, end);
+        else this.plainLine(pos, end);
+        sink.endRecord();
+      }
+      pos = eol + 1;
+    }
+  }
+
+  /** Positions of the next delimiter, quote and CR at or after `from` (`n` when none): each found once. */
+  private nextDelimiter(from: number): number {
+    if (this.delimAt < from) this.delimAt = this.search(this.delimiter, from);
+    return this.delimAt;
+  }
+
+  private nextQuote(from: number): number {
+    if (this.quoteAt < from) this.quoteAt = this.search('"', from);
+    return this.quoteAt;
+  }
+
+  private nextCr(from: number): number {
+    if (this.crAt < from) this.crAt = this.search('\r', from);
+    return this.crAt;
+  }
+
+  private search(char: string, from: number): number {
+    const index = this.text.indexOf(char, from);
+    return index === -1 ? this.n : index;
+  }
+
+  private plainLine(pos: number, end: number): void {
+    let start = pos;
+    let column = 0;
+    for (;;) {
+      const at = Math.min(this.nextDelimiter(start), end);
+      this.sink.field(column++, this.text.slice(start, at));
+      if (at === end) return;
+      start = at + 1;
+    }
+  }
+
+  /** RFC 4180 fields: a field is quoted when its first character is a quote; `""` inside is one quote. */
+  private quotedLine(pos: number, end: number): void {
+    const { text } = this;
+    let start = pos;
+    let column = 0;
+    for (;;) {
+      if (start === end || text.charCodeAt(start) !== QUOTE) {
+        const at = Math.min(this.nextDelimiter(start), end);
+        this.sink.field(column++, text.slice(start, at));
+        if (at === end) return;
+        start = at + 1;
+        continue;
+      }
+      let value = '';
+      let from = start + 1;
+      for (;;) {
+        const quote = this.nextQuote(from);
+        if (quote >= end) throw new Declined('a quoted field that does not close on its line');
+        if (quote + 1 < end && text.charCodeAt(quote + 1) === QUOTE) {
+          value += text.slice(from, quote + 1);
+          from = quote + 2;
+          continue;
+        }
+        value += text.slice(from, quote);
+        start = quote + 1;
+        break;
+      }
+      this.sink.field(column++, value);
+      if (start === end) return;
+      if (text[start] !== this.delimiter) throw new Declined('text after the closing quote of a field');
+      start++;
+    }
+  }
+}
+
+/** Column names from a header record, as the streaming reader makes them. */
+export function headerNames(record: readonly string[]): string[] {
+  return record.map((name, index) => name.trim() || `column_${index + 1}`);
+}
+
+/** Feeds records into a profile builder with data rows counted from 0. */
+class BuilderSink implements RecordSink {
+  records = 0;
+  lastRow = -1;
+  rowsWithValues = 0;
+  private readonly names: string[] = [];
+
+  constructor(
+    header: readonly string[],
+    private readonly builder: ProfileBuilder,
+    private readonly named: (name: string) => void,
+  ) {
+    for (const name of header) this.name(name);
+  }
+
+  field(column: number, value: string): void {
+    if (value === '') return;
+    const name = this.names[column] ?? this.extend(column);
+    this.builder.add(this.records, name, value);
+    if (this.lastRow !== this.records) {
+      this.lastRow = this.records;
+      this.rowsWithValues++;
+    }
+  }
+
+  endRecord(): void {
+    this.records++;
+  }
+
+  columnNames(): readonly string[] {
+    return this.names;
+  }
+
+  /** Columns past the header are named as the streaming reader names them. */
+  private extend(column: number): string {
+    for (let index = this.names.length; index <= column; index++) this.name(`column_${index + 1}`);
+    return this.names[column]!;
+  }
+
+  private name(name: string): void {
+    this.names.push(name);
+    this.named(name);
+  }
+}
+
+/** What a worker reports for one range: both readings of every column, so the type is decided once. */
+export interface RangeProfile {
+  /** Data records in the range, empty ones (no values) included. */
+  readonly records: number;
+  /** The last record (0-based, in the range) with a value; -1 when none has. */
+  readonly lastRow: number;
+  /** Every column read as numbers. */
+  readonly numeric: ReferenceProfile;
+  /** Every column read as categories. */
+  readonly category: ReferenceProfile;
+}
+
+export interface RangeSetup {
+  readonly path: string;
+  readonly dialect: Dialect;
+  readonly header: readonly string[];
+  readonly alpha: number | undefined;
+  /** The columns of the joint moments, as one pass over the whole file chooses them. */
+  readonly joint: readonly string[];
+}
+
+/**
+ * The profile of the records in bytes `[start, end)` of a file, which begin and end at line starts
+ * (or the file's end). Streams the range through one buffer, grown only for a long line.
+ * @throws Declined where the streaming reader must read the file; other errors for unreadable files
+ */
+export function profileRange(setup: RangeSetup, start: number, end: number): RangeProfile {
+  // ProfileBuilder reads `types` when it needs a column's type: while reading, for the joint moments,
+  // the whole file's joint columns are numbers and every other column a category, so each range's
+  // moments cover the columns one pass would take; when building, all numbers, then all categories,
+  // give both readings of every column from one pass (see mergeRanges).
+  const joint = new Set(setup.joint);
+  const types: Record<string, ColumnType> = {};
+  const builder = new ProfileBuilder({ alpha: setup.alpha, types });
+  const sink = new BuilderSink(setup.header, builder, (name) => {
+    types[name] = joint.has(name) ? 'number' : 'category';
+  });
+  const fd = openSync(setup.path, 'r');
+  try {
+    let buffer = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(1, end - start)));
+    let filled = 0;
+    let position = start;
+    while (position < end || filled > 0) {
+      if (position < end) {
+        if (filled === buffer.length) {
+          if (buffer.length >= MAX_LINE_BYTES) throw new Declined(`a line longer than ${MAX_LINE_BYTES} bytes`);
+          const grown = Buffer.allocUnsafe(Math.min(buffer.length * 2, MAX_LINE_BYTES));
+          buffer.copy(grown, 0, 0, filled);
+          buffer = grown;
+        }
+        const got = readSync(fd, buffer, filled, Math.min(buffer.length - filled, end - position), position);
+        if (got === 0) throw new Declined('the file got shorter while it was read');
+        position += got;
+        filled += got;
+      }
+      const cut = position >= end ? filled : buffer.lastIndexOf(10, filled - 1) + 1;
+      if (cut === 0) continue;
+      parseLines(buffer.toString('utf8', 0, cut), setup.dialect, sink);
+      buffer.copyWithin(0, cut, filled);
+      filled -= cut;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  // A range shorter than the moments' sample has not chosen its joint columns yet: settle them now.
+  if (sink.rowsWithValues <= JOINT_SAMPLE_ROWS) builder.build();
+  const view = (type: ColumnType): ReferenceProfile => {
+    for (const name of sink.columnNames()) types[name] = type;
+    return builder.build();
+  };
+  return { records: sink.records, lastRow: sink.lastRow, numeric: view('number'), category: view('category') };
+}
+
+export interface RangeJob {
+  readonly index: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+export type RangeReply =
+  | { readonly index: number; readonly ok: true; readonly result: RangeProfile }
+  | { readonly index: number; readonly ok: false; readonly reason: string };
+
+/** The worker thread's program: profile each range it is sent, reply with the result or the reason not to. */
+export function serveProfileWorker(): void {
+  const port = parentPort;
+  if (!port) throw new Error('serveProfileWorker runs in a worker thread');
+  const setup = workerData as RangeSetup;
+  port.on('message', (job: RangeJob) => {
+    let reply: RangeReply;
+    try {
+      reply = { index: job.index, ok: true, result: profileRange(setup, job.start, job.end) };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      reply = {
+        index: job.index,
+        ok: false,
+        reason: error instanceof Declined ? message : `worker failed: ${message}`,
+      };
+    }
+    port.postMessage(reply);
+  });
+}
