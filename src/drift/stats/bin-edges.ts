@@ -35,18 +35,72 @@ export function equalWidthEdges(reference: ArrayLike<number>, bins: number): Flo
  * @throws RangeError for an empty or non-finite reference, or `bins` not a positive integer.
  */
 export function quantileEdges(reference: ArrayLike<number>, bins: number): Float64Array {
-  const sorted = finiteSample(reference, 'quantileEdges', 'reference').sort();
+  const values = finiteSample(reference, 'quantileEdges', 'reference');
   checkBins(bins, 'quantileEdges');
-  const n = sorted.length;
-  if (sorted[0] === sorted[n - 1]) return linspace(sorted[0]!, sorted[0]!, bins);
+  const n = values.length;
   const step = 1 / bins;
+  const qs = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? 1 : i * step));
+  // Only the order statistics the quantiles interpolate between are needed: select them (O(n log k))
+  // instead of sorting everything.
+  const ranks = [...new Set(qs.flatMap((q) => rankPair(n, q)))].sort((a, b) => a - b);
+  const at = selectRanks(values, ranks);
+  const sorted = { get: (rank: number) => at.get(rank)! };
+  if (sorted.get(0) === sorted.get(n - 1)) return linspace(sorted.get(0), sorted.get(0), bins);
   const edges: number[] = [];
-  for (let i = 0; i <= bins; i++) {
-    const q = i === bins ? 1 : i * step;
-    const edge = quantileOfSorted(sorted, q);
+  for (const q of qs) {
+    const edge = quantileOfSorted((rank) => sorted.get(rank), n, q);
     if (edges.length === 0 || edge > edges[edges.length - 1]!) edges.push(edge);
   }
   return Float64Array.from(edges);
+}
+
+/** The ranks quantileOfSorted reads for q. */
+function rankPair(n: number, q: number): number[] {
+  const position = (n - 1) * q;
+  if (position >= n - 1) return [0, n - 1];
+  const below = Math.floor(position);
+  return [0, n - 1, below, below + 1];
+}
+
+/**
+ * The values at the given sorted ranks (ascending, distinct) of `values`, which is reordered: a
+ * multi-quickselect with three-way partitions (duplicates end a branch at once), sorting small parts.
+ */
+function selectRanks(values: Float64Array, ranks: readonly number[]): Map<number, number> {
+  const out = new Map<number, number>();
+  const stack: [number, number, number, number][] = [[0, values.length - 1, 0, ranks.length - 1]];
+  while (stack.length > 0) {
+    const [lo, hi, first, last] = stack.pop()!;
+    if (first > last) continue;
+    if (hi - lo < 32) {
+      values.subarray(lo, hi + 1).sort();
+      for (let r = first; r <= last; r++) out.set(ranks[r]!, values[ranks[r]!]!);
+      continue;
+    }
+    const a = values[lo]!;
+    const b = values[(lo + hi) >> 1]!;
+    const c = values[hi]!;
+    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+    let lt = lo;
+    let i = lo;
+    let gt = hi;
+    while (i <= gt) {
+      const v = values[i]!;
+      if (v < pivot) {
+        values[i++] = values[lt]!;
+        values[lt++] = v;
+      } else if (v > pivot) {
+        values[i] = values[gt]!;
+        values[gt--] = v;
+      } else i++;
+    }
+    let r = first;
+    while (r <= last && ranks[r]! < lt) r++;
+    stack.push([lo, lt - 1, first, r - 1]);
+    while (r <= last && ranks[r]! <= gt) out.set(ranks[r++]!, pivot);
+    stack.push([gt + 1, hi, r, last]);
+  }
+  return out;
 }
 
 /**
@@ -100,14 +154,13 @@ function linspace(low: number, high: number, bins: number): Float64Array {
 }
 
 /** numpy.quantile(sorted, q) with method='linear', including its two-sided interpolation. */
-function quantileOfSorted(sorted: Float64Array, q: number): number {
-  const n = sorted.length;
+function quantileOfSorted(sorted: (rank: number) => number, n: number, q: number): number {
   const position = (n - 1) * q;
-  if (position >= n - 1) return sorted[n - 1]!;
+  if (position >= n - 1) return sorted(n - 1);
   const below = Math.floor(position);
   const t = position - below;
-  const a = sorted[below]!;
-  const b = sorted[below + 1]!;
+  const a = sorted(below);
+  const b = sorted(below + 1);
   const difference = b - a;
   // numpy interpolates from the nearer end (its _lerp), which keeps the result inside [a, b].
   return t >= 0.5 ? b - difference * (1 - t) : a + difference * t;
