@@ -1,5 +1,4 @@
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import type { DriftReport } from '../../contracts/index.js';
 import { columnHistogram, formatNumber, type ReferenceProfile } from '../../drift/index.js';
 import { multivariateLine } from './drift-text.js';
@@ -7,17 +6,24 @@ import { multivariateLine } from './drift-text.js';
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-/** No chart reads anything from outside the report: every value is inline. */
-const noLoading = vega.loader();
-noLoading.load = async () => {
-  throw new Error('drift charts load nothing');
-};
+/** The chart libraries, loaded when a report is drawn: the CLI starts faster without them. */
+async function chartLibraries() {
+  const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
+  // No chart reads anything from outside the report: every value is inline.
+  const loader = vega.loader();
+  loader.load = async () => {
+    throw new Error('drift charts load nothing');
+  };
+  return { vega, compile: vegaLite.compile, loader };
+}
 
 /** One column's reference and current distributions as an SVG bar chart (Vega-Lite, rendered here). */
 async function chart(
+  libraries: Awaited<ReturnType<typeof chartLibraries>>,
   reference: ReferenceProfile['columns'][number],
   current: ReferenceProfile['columns'][number],
 ): Promise<string> {
+  const { vega, compile, loader } = libraries;
   const histogram = columnHistogram(reference, current);
   const values = histogram.labels.flatMap((label, i) => [
     { label, order: i, side: 'reference', share: histogram.reference[i] },
@@ -47,7 +53,7 @@ async function chart(
     },
     config: { font: 'system-ui, sans-serif', view: { stroke: null } },
   };
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none', loader: noLoading });
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none', loader });
   const svg = await view.toSVG();
   view.finalize();
   return svg;
@@ -77,12 +83,17 @@ export async function renderDriftHtml(
     )
     .join('\n');
   const charts: string[] = [];
+  let loaded: Awaited<ReturnType<typeof chartLibraries>> | undefined;
+  const libraries = async () => {
+    loaded ??= await chartLibraries();
+    return loaded;
+  };
   for (const column of report.columns.filter((item) => item.drifted && item.status === 'tested')) {
     const before = ref.get(column.column);
     const after = cur.get(column.column);
     if (!before || !after) continue;
     charts.push(
-      `<section><h3>${escapeHtml(column.column)}</h3><p>${column.test} ${formatNumber(column.statistic)}${column.pValue === undefined ? '' : `, p = ${formatNumber(column.pValue)}`} (threshold ${column.threshold})</p>${await chart(before, after)}</section>`,
+      `<section><h3>${escapeHtml(column.column)}</h3><p>${column.test} ${formatNumber(column.statistic)}${column.pValue === undefined ? '' : `, p = ${formatNumber(column.pValue)}`} (threshold ${column.threshold})</p>${await chart(await libraries(), before, after)}</section>`,
     );
   }
   const { dataset } = report;
