@@ -1,5 +1,5 @@
+import { chiSquareHomogeneity, ksTwoSample, psi } from '../../drift/index.js';
 import { type ColumnProfile, parseNumber, type Schema } from './columns.js';
-import { chiSquareHomogeneity, kolmogorovSmirnov, psi } from './stats.js';
 import type { PoisoningIndicator, PoisoningSeverity, RowTable } from './types.js';
 
 /**
@@ -58,7 +58,7 @@ export function shiftIndicators(
     const current = numbers(table, column.index);
     const reference = numbers(baseline, index);
     if (current.length < 5 || reference.length < 5) continue;
-    const { d, p } = kolmogorovSmirnov(current, reference);
+    const { statistic: d, pValue: p } = ksTwoSample(current, reference);
     if (p >= tuning.alpha || d < tuning.minKs) continue;
     indicators.push({
       indicator: 'feature-shift',
@@ -112,9 +112,12 @@ function categoricalShift(table: RowTable, index: number, baseline: RowTable, ba
   };
   const a = pooled(current);
   const b = pooled(reference);
-  const test = chiSquareHomogeneity(a, b);
   const totalA = a.reduce((s, x) => s + x, 0);
   const totalB = b.reduce((s, x) => s + x, 0);
+  // A side with no values has no distribution to compare: no shift, rather than a thrown test.
+  if (totalA === 0 || totalB === 0) return { statistic: 0, p: 1, df: 0, psi: 0, summary: '' };
+  const { statistic, pValue, dof } = chiSquareHomogeneity(a, b);
+  const test = { statistic, p: pValue, df: dof };
   // The categories whose share moved most, for the reader.
   const moves = kept
     .map((value, i) => ({ value, now: a[i]! / totalA, before: b[i]! / totalB }))
