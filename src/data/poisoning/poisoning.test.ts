@@ -322,10 +322,13 @@ describe('shift against a baseline', () => {
       sampled: false,
       totalRows: 200,
     });
-    const { indicators } = analysePoisoning(table((i) => (i % 3 ? 'red' : 'blue')), {
-      baseline: table(() => ''),
-      indicators: shiftOnly,
-    });
+    const { indicators } = analysePoisoning(
+      table((i) => (i % 3 ? 'red' : 'blue')),
+      {
+        baseline: table(() => ''),
+        indicators: shiftOnly,
+      },
+    );
     expect(indicators).toEqual([]);
   });
 });
