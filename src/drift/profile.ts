@@ -77,6 +77,7 @@ export const MAX_CATEGORIES = 1000;
 export const EXACT_LIMIT = 10_000;
 /** Numeric columns with at most this many distinct values keep their counts per value. */
 export const MAX_DISCRETE = 20;
+// Every token is at most 4 characters: add() checks the length first and spares most cells the regex.
 const MISSING = /^(?:na|n\/a|nan|null|none)$/i;
 const INFINITE = /^([+-]?)(?:inf|infinity)$/i;
 
@@ -112,7 +113,7 @@ class ColumnState {
   add(value: string): number {
     this.count++;
     const trimmed = value.trim();
-    if (trimmed === '' || MISSING.test(trimmed)) {
+    if (trimmed === '' || (trimmed.length <= 4 && MISSING.test(trimmed))) {
       this.missing++;
       return Number.NaN;
     }
