@@ -36,7 +36,16 @@ export class JointMomentsBuilder {
   private values: Float64Array = new Float64Array(0);
   private delta: Float64Array = new Float64Array(0);
 
-  constructor(private readonly types: Readonly<Record<string, 'number' | 'category'>> = {}) {}
+  /**
+   * `columns`, when given, are the joint columns (a caller that chose them over a whole file, as the
+   * parallel reader does); otherwise they are chosen from the first rows.
+   */
+  constructor(
+    private readonly types: Readonly<Record<string, 'number' | 'category'>> = {},
+    columns?: readonly string[],
+  ) {
+    if (columns) this.use(columns.slice(0, MAX_JOINT));
+  }
 
   /** One cell; `parsed` is the value as a number when the caller has already read it. */
   add(row: number, column: string, value: string, parsed?: number): void {
@@ -79,19 +88,25 @@ export class JointMomentsBuilder {
         seen.set(column, entry);
       }
     }
-    this.columns = [...seen]
-      .filter(([column, { numbers, present }]) =>
-        this.types[column] ? this.types[column] === 'number' : present > 0 && numbers >= NUMERIC_SHARE * present,
-      )
-      .map(([column]) => column)
-      .slice(0, MAX_JOINT);
-    this.index = new Map(this.columns.map((column, i) => [column, i]));
-    const d = this.columns.length;
+    this.use(
+      [...seen]
+        .filter(([column, { numbers, present }]) =>
+          this.types[column] ? this.types[column] === 'number' : present > 0 && numbers >= NUMERIC_SHARE * present,
+        )
+        .map(([column]) => column)
+        .slice(0, MAX_JOINT),
+    );
+    for (const row of this.sample.splice(0)) this.accept(row);
+  }
+
+  private use(columns: string[]): void {
+    this.columns = columns;
+    this.index = new Map(columns.map((column, i) => [column, i]));
+    const d = columns.length;
     this.mean = new Float64Array(d);
     this.comoment = new Float64Array(d * d);
     this.values = new Float64Array(d);
     this.delta = new Float64Array(d);
-    for (const row of this.sample.splice(0)) this.accept(row);
   }
 
   private accept(row: Map<string, string>): void {

@@ -101,7 +101,6 @@ export async function profileDelimitedParallel(
   const results = await runWorkers(setup, cuts, Math.min(workers, cuts.length - 1), options.signal);
   if (!Array.isArray(results)) return { ok: false, reason: results.reason };
   const profile = mergeRanges(results, options.types, setup.joint);
-  if (typeof profile === 'string') return { ok: false, reason: profile };
   return { ok: true, profile, workers, ranges: results.length };
 }
 

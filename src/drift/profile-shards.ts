@@ -42,7 +42,7 @@ export function mergeRanges(
   ranges: readonly RangeProfile[],
   types: Readonly<Record<string, ColumnType>> | undefined,
   jointColumns: readonly string[],
-): ReferenceProfile | string {
+): ReferenceProfile {
   let last = ranges.length - 1;
   while (last >= 0 && ranges[last]!.lastRow < 0) last--;
   if (last < 0) return new ProfileBuilder().build();
@@ -52,12 +52,11 @@ export function mergeRanges(
     .slice(0, last + 1)
     .map((range, index) => shardOf(range, index < last ? range.records : range.lastRow + 1));
   const joints = shards.map((shard) => jointOf(shard, jointColumns));
-  if (joints.includes(null)) return 'a range took other joint-moment columns than one pass takes';
   const typeOf = (name: string): ColumnType => types?.[name] ?? inferredType(name, shards);
   const merged = mergeProfiles(
     shards.map((shard, index) => ({
       ...shard.profile,
-      joint: joints[index] ?? undefined,
+      joint: joints[index],
       columns: shard.profile.columns.map((column): ColumnProfile => {
         return typeOf(column.name) === 'number' ? shard.numeric.get(column.name)! : shard.category.get(column.name)!;
       }),
@@ -74,19 +73,12 @@ export function mergeRanges(
 }
 
 /**
- * A range's joint moments as one pass would count them: its own when it took all the joint columns;
- * none (no row counts) when a column it left out has no number in the range; null when it left out
- * one that has numbers — then its moments counted rows one pass does not.
+ * A range's joint moments as one pass would count them. Every range uses the whole file's joint
+ * columns; one it never saw a value of leaves it without complete rows, so it adds none.
  */
-function jointOf(shard: Shard, columns: readonly string[]): JointMoments | undefined | null {
+function jointOf(shard: Shard, columns: readonly string[]): JointMoments | undefined {
   const { joint } = shard.profile;
-  const left = columns.filter((column) => !joint?.columns.includes(column));
-  if (left.length === 0) return joint;
-  const numbers = (column: string) => {
-    const numeric = shard.numeric.get(column);
-    return numeric ? numbersIn(numeric) : 0;
-  };
-  return left.every((column) => numbers(column) === 0) ? undefined : null;
+  return columns.every((column) => joint?.columns.includes(column)) ? joint : undefined;
 }
 
 /**

@@ -1,6 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { JOINT_SAMPLE_ROWS } from './moments.js';
 import { type ColumnType, ProfileBuilder, type ReferenceProfile } from './profile.js';
 
 /**
@@ -170,25 +169,20 @@ export function headerNames(record: readonly string[]): string[] {
 class BuilderSink implements RecordSink {
   records = 0;
   lastRow = -1;
-  rowsWithValues = 0;
   private readonly names: string[] = [];
 
   constructor(
     header: readonly string[],
     private readonly builder: ProfileBuilder,
-    private readonly named: (name: string) => void,
   ) {
-    for (const name of header) this.name(name);
+    this.names.push(...header);
   }
 
   field(column: number, value: string): void {
     if (value === '') return;
     const name = this.names[column] ?? this.extend(column);
     this.builder.add(this.records, name, value);
-    if (this.lastRow !== this.records) {
-      this.lastRow = this.records;
-      this.rowsWithValues++;
-    }
+    this.lastRow = this.records;
   }
 
   endRecord(): void {
@@ -201,13 +195,8 @@ class BuilderSink implements RecordSink {
 
   /** Columns past the header are named as the streaming reader names them. */
   private extend(column: number): string {
-    for (let index = this.names.length; index <= column; index++) this.name(`column_${index + 1}`);
+    for (let index = this.names.length; index <= column; index++) this.names.push(`column_${index + 1}`);
     return this.names[column]!;
-  }
-
-  private name(name: string): void {
-    this.names.push(name);
-    this.named(name);
   }
 }
 
@@ -238,16 +227,9 @@ export interface RangeSetup {
  * @throws Declined where the streaming reader must read the file; other errors for unreadable files
  */
 export function profileRange(setup: RangeSetup, start: number, end: number): RangeProfile {
-  // ProfileBuilder reads `types` when it needs a column's type: while reading, for the joint moments,
-  // the whole file's joint columns are numbers and every other column a category, so each range's
-  // moments cover the columns one pass would take; when building, all numbers, then all categories,
-  // give both readings of every column from one pass (see mergeRanges).
-  const joint = new Set(setup.joint);
-  const types: Record<string, ColumnType> = {};
-  const builder = new ProfileBuilder({ alpha: setup.alpha, types });
-  const sink = new BuilderSink(setup.header, builder, (name) => {
-    types[name] = joint.has(name) ? 'number' : 'category';
-  });
+  // The whole file's joint columns, so each range's moments cover the columns one pass would take.
+  const builder = new ProfileBuilder({ alpha: setup.alpha, jointColumns: setup.joint });
+  const sink = new BuilderSink(setup.header, builder);
   const fd = openSync(setup.path, 'r');
   try {
     let buffer = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(1, end - start)));
@@ -275,12 +257,9 @@ export function profileRange(setup: RangeSetup, start: number, end: number): Ran
   } finally {
     closeSync(fd);
   }
-  // A range shorter than the moments' sample has not chosen its joint columns yet: settle them now.
-  if (sink.rowsWithValues <= JOINT_SAMPLE_ROWS) builder.build();
-  const view = (type: ColumnType): ReferenceProfile => {
-    for (const name of sink.columnNames()) types[name] = type;
-    return builder.build();
-  };
+  // Both readings of every column from one pass: all numbers, then all categories (see mergeRanges).
+  const view = (type: ColumnType): ReferenceProfile =>
+    builder.build(Object.fromEntries(sink.columnNames().map((name) => [name, type])));
   return { records: sink.records, lastRow: sink.lastRow, numeric: view('number'), category: view('category') };
 }
 

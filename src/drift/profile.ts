@@ -86,6 +86,8 @@ export interface ProfileOptions {
   readonly types?: Readonly<Record<string, ColumnType>>;
   /** Relative accuracy of the sketches (default 0.005). */
   readonly alpha?: number;
+  /** The joint-moment columns, when already chosen (default: chosen from the first 1,000 rows). */
+  readonly jointColumns?: readonly string[];
 }
 
 class ColumnState {
@@ -244,7 +246,7 @@ export class ProfileBuilder {
   private lastRow = -1;
 
   constructor(private readonly options: ProfileOptions = {}) {
-    this.joint = new JointMomentsBuilder(options.types);
+    this.joint = new JointMomentsBuilder(options.types, options.jointColumns);
   }
 
   /** Adds one value of a row; rows are counted by the highest row number seen. */
@@ -260,9 +262,10 @@ export class ProfileBuilder {
     if (row > this.lastRow) this.lastRow = row;
   }
 
-  build(): ReferenceProfile {
+  /** The profile so far; `types` (default the options') decide column types, so one pass can be read both ways. */
+  build(types = this.options.types): ReferenceProfile {
     const rows = this.lastRow + 1;
-    const columns = [...this.columns.values()].map((state) => state.build(rows, this.options.types?.[state.name]));
+    const columns = [...this.columns.values()].map((state) => state.build(rows, types?.[state.name]));
     const joint = this.joint.build(new Set(columns.filter((column) => column.type === 'number').map((c) => c.name)));
     return {
       kind: 'mlsecops.profile',
