@@ -58,10 +58,9 @@ export class Incidents {
   async open(
     input: { title: string; model: string | null; severity: Severity; source: string; note: string },
     actor: Actor,
-    executor: Executor = this.database.db,
   ): Promise<number> {
     const at = new Date().toISOString();
-    const write = async (tx: Executor) => {
+    return this.database.db.transaction().execute(async (tx) => {
       const row = await tx
         .insertInto('incidents')
         .values({
@@ -76,24 +75,14 @@ export class Incidents {
         .returning('id')
         .executeTakeFirstOrThrow();
       const id = Number(row.id);
-      await tx
-        .insertInto('incident_events')
-        .values({ incident_id: id, at, kind: 'opened', actor: actor?.name ?? null, note: input.note })
-        .execute();
-      await this.audit.append(tx, {
-        kind: 'incident.opened',
-        actor,
-        details: {
-          incident: id,
-          title: input.title,
-          model: input.model,
-          severity: input.severity,
-          source: input.source,
-        },
+      await this.record(tx, id, 'opened', input.note, actor, at, {
+        title: input.title,
+        model: input.model,
+        severity: input.severity,
+        source: input.source,
       });
       return id;
-    };
-    return executor === this.database.db ? this.database.db.transaction().execute(write) : write(executor);
+    });
   }
 
   async transition(id: number, status: 'acknowledged' | 'resolved', note: string, actor: Actor): Promise<Incident> {
@@ -105,29 +94,36 @@ export class Incidents {
       }
       const at = new Date().toISOString();
       await tx.updateTable('incidents').set({ status, updated_at: at }).where('id', '=', id).execute();
-      await tx
-        .insertInto('incident_events')
-        .values({ incident_id: id, at, kind: status, actor: actor?.name ?? null, note })
-        .execute();
-      await this.audit.append(tx, { kind: `incident.${status}`, actor, details: { incident: id, note } });
+      await this.record(tx, id, status, note, actor, at);
     });
     return this.get(id);
   }
 
-  async note(id: number, note: string, actor: Actor, kind = 'note', executor?: Executor): Promise<void> {
-    const write = async (tx: Executor) => {
+  async note(id: number, note: string, actor: Actor, kind = 'note'): Promise<void> {
+    await this.database.db.transaction().execute(async (tx) => {
       const found = await tx.selectFrom('incidents').select('id').where('id', '=', id).executeTakeFirst();
       if (!found) throw new IncidentError('NOT_FOUND', `no incident ${id}`);
       const at = new Date().toISOString();
       await tx.updateTable('incidents').set({ updated_at: at }).where('id', '=', id).execute();
-      await tx
-        .insertInto('incident_events')
-        .values({ incident_id: id, at, kind, actor: actor?.name ?? null, note })
-        .execute();
-      await this.audit.append(tx, { kind: `incident.${kind}`, actor, details: { incident: id, note } });
-    };
-    if (executor) return write(executor);
-    await this.database.db.transaction().execute(write);
+      await this.record(tx, id, kind, note, actor, at);
+    });
+  }
+
+  /** One step of an incident: its timeline row and its audit entry (`incident.<kind>`), in `tx`. */
+  private async record(
+    tx: Transaction<RegistrySchema>,
+    id: number,
+    kind: string,
+    note: string,
+    actor: Actor,
+    at: string,
+    details: Record<string, unknown> = { note },
+  ): Promise<void> {
+    await tx
+      .insertInto('incident_events')
+      .values({ incident_id: id, at, kind, actor: actor?.name ?? null, note })
+      .execute();
+    await this.audit.append(tx, { kind: `incident.${kind}`, actor, details: { incident: id, ...details } });
   }
 
   async get(id: number): Promise<Incident> {

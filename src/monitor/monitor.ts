@@ -10,7 +10,7 @@ import {
   monitorSettingsSchema,
   type WebhookTarget,
 } from './settings.js';
-import { type GatewaySignals, gatewayWindow } from './window.js';
+import { emptySignals, type GatewaySignals, gatewayWindow } from './window.js';
 
 /** Sends one signed webhook; the server provides it (with its destination policy and retries). */
 export type Notifier = (
@@ -39,16 +39,6 @@ export interface CheckResult {
   readonly skipped?: string | undefined;
   readonly alerts: readonly AlertMessage[];
 }
-
-const emptySignals = (): GatewaySignals => ({
-  requests: 0,
-  detections: 0,
-  blocked: 0,
-  errors: 0,
-  verdicts: {},
-  callers: {},
-  minExtractionW: null,
-});
 
 /**
  * Production monitoring: reference profiles per model version, drift checks over windows of the

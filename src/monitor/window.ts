@@ -32,6 +32,11 @@ export interface Performance {
   rmse?: number;
 }
 
+/** Signals of a window with no requests (and of uploaded batches, which have none). */
+export function emptySignals(): GatewaySignals {
+  return { requests: 0, detections: 0, blocked: 0, errors: 0, verdicts: {}, callers: {}, minExtractionW: null };
+}
+
 export interface GatewayWindow {
   readonly start: string;
   readonly end: string;
@@ -66,15 +71,8 @@ export async function gatewayWindow(
   const types = Object.fromEntries(reference.columns.map((column) => [column.name, column.type]));
   const names = settings.features ?? reference.columns.map((column) => column.name);
   const builder = new ProfileBuilder({ types });
-  const signals: GatewaySignals = {
-    requests: rows.length,
-    detections: 0,
-    blocked: 0,
-    errors: 0,
-    verdicts: {},
-    callers: {},
-    minExtractionW: null,
-  };
+  const signals = emptySignals();
+  signals.requests = rows.length;
   let row = 0;
   const predictions = new Map<string, string | number>();
   const limit = Math.min(settings.windowRows ?? settings.maxRows, settings.maxRows);

@@ -9,7 +9,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { type Buckets, DatabaseSink, type GatewayConfig, gatewayRoutes } from '../gateway/index.js';
 import type { TrustAnchor } from '../integrity/index.js';
-import { Monitor } from '../monitor/index.js';
+import { IncidentError, Monitor } from '../monitor/index.js';
 import {
   AuditTrail,
   authenticate,
@@ -200,6 +200,9 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     if (error instanceof RegistryError) {
       const code = { NOT_FOUND: 404, CONFLICT: 409, INVALID: 400, FORBIDDEN: 403 }[error.code];
       return reply.code(code).send({ error: error.code, message: error.message });
+    }
+    if (error instanceof IncidentError) {
+      return reply.code(error.code === 'NOT_FOUND' ? 404 : 409).send({ error: error.code, message: error.message });
     }
     if (error instanceof RangeError) return reply.code(400).send({ error: 'BAD_REQUEST', message: error.message });
     const status = (error as { statusCode?: number }).statusCode;

@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { profileDataset, referenceProfileSchema } from '../../drift/index.js';
-import { alertRuleSchema, IncidentError, type Monitor, monitorSettingsSchema } from '../../monitor/index.js';
+import { alertRuleSchema, type Monitor, monitorSettingsSchema } from '../../monitor/index.js';
 import { errorSchema, modelParams } from '../schemas.js';
 import type { RouteContext, ZodApp } from './context.js';
 
@@ -167,14 +167,8 @@ export function registerMonitorRoutes(app: ZodApp, context: RouteContext & { mon
       return reply.code(201).send(await monitor.incidents.get(id));
     },
   );
-  const guarded = async <T>(work: () => Promise<T>) =>
-    work().catch((error: unknown) => {
-      if (error instanceof IncidentError)
-        throw Object.assign(new Error(error.message), { statusCode: error.code === 'NOT_FOUND' ? 404 : 409 });
-      throw error;
-    });
   app.get('/api/v1/incidents/:id', { config: readAll, schema: { params: incidentParams } }, async (request) =>
-    guarded(() => monitor.incidents.get(request.params.id)),
+    monitor.incidents.get(request.params.id),
   );
   for (const [path, status] of [
     ['acknowledge', 'acknowledged'],
@@ -183,17 +177,15 @@ export function registerMonitorRoutes(app: ZodApp, context: RouteContext & { mon
     app.post(
       `/api/v1/incidents/:id/${path}`,
       { config: manage, schema: { params: incidentParams, body: noteBody } },
-      async (request) =>
-        guarded(() => monitor.incidents.transition(request.params.id, status, request.body.note, actorOf(request))),
+      async (request) => monitor.incidents.transition(request.params.id, status, request.body.note, actorOf(request)),
     );
   }
   app.post(
     '/api/v1/incidents/:id/notes',
     { config: manage, schema: { params: incidentParams, body: noteBody } },
-    async (request) =>
-      guarded(async () => {
-        await monitor.incidents.note(request.params.id, request.body.note, actorOf(request));
-        return monitor.incidents.get(request.params.id);
-      }),
+    async (request) => {
+      await monitor.incidents.note(request.params.id, request.body.note, actorOf(request));
+      return monitor.incidents.get(request.params.id);
+    },
   );
 }
