@@ -1,5 +1,6 @@
 /** Production monitoring: drift checks over gateway windows and batches, alerts, incidents. */
 
+export { Alerting } from './alerting.js';
 export type { AlertMessage } from './alerts.js';
 export { holds, metricValue, webhookBody } from './alerts.js';
 export type { Actor, AuditSink, Incident, IncidentStatus } from './incidents.js';

@@ -54,7 +54,7 @@ describe.each(testDatabases)('Monitor on $name', ({ open }) => {
       .execute();
 
   it('fires only after forSeconds, once, opens one incident, and resolves when the condition ends', async () => {
-    await monitor.putRule(
+    await monitor.alerting.putRule(
       {
         name: 'probing',
         metric: 'gateway.blocked',
@@ -77,7 +77,7 @@ describe.each(testDatabases)('Monitor on $name', ({ open }) => {
       minExtractionW: 0.71,
       verdicts: { probing: 1 },
     });
-    expect(await monitor.alerts('pending')).toHaveLength(1);
+    expect(await monitor.alerting.alerts('pending')).toHaveLength(1);
     await monitor.tick(at(300));
     expect(sent).toHaveLength(0);
     await monitor.tick(at(700));
@@ -109,7 +109,7 @@ describe.each(testDatabases)('Monitor on $name', ({ open }) => {
   });
 
   it('notes a new firing on the incident that is still open instead of opening another', async () => {
-    await monitor.putRule({ name: 'blocked', metric: 'gateway.blocked', op: '>', threshold: 0 }, null);
+    await monitor.alerting.putRule({ name: 'blocked', metric: 'gateway.blocked', op: '>', threshold: 0 }, null);
     const t0 = new Date('2026-11-21T10:00:00Z');
     await detection(t0);
     await monitor.tick(t0);

@@ -115,13 +115,13 @@ export function registerMonitorRoutes(app: ZodApp, context: RouteContext & { mon
   app.post('/api/v1/monitor/run', { config: admin }, async () => ({ checks: await monitor.tick() }));
   app.get('/api/v1/monitor/alert-rules', { config: admin }, async () => ({
     // Webhook secrets are write-only.
-    rules: (await monitor.rules()).map((rule) => ({
+    rules: (await monitor.alerting.rules()).map((rule) => ({
       ...rule,
       webhooks: rule.webhooks.map(({ url, format }) => ({ url, format })),
     })),
   }));
   app.put('/api/v1/monitor/alert-rules', { config: admin, schema: { body: alertRuleSchema } }, async (request) => {
-    const rule = await monitor.putRule(request.body, actorOf(request));
+    const rule = await monitor.alerting.putRule(request.body, actorOf(request));
     return { name: rule.name };
   });
   app.get(
@@ -130,7 +130,7 @@ export function registerMonitorRoutes(app: ZodApp, context: RouteContext & { mon
       config: admin,
       schema: { querystring: z.object({ state: z.enum(['pending', 'firing', 'resolved']).optional() }) },
     },
-    async (request) => ({ alerts: await monitor.alerts(request.query.state) }),
+    async (request) => ({ alerts: await monitor.alerting.alerts(request.query.state) }),
   );
 
   const manage = { access: { permission: 'incident:manage' as const } };
