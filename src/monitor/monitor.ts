@@ -4,13 +4,7 @@ import type { Database } from '../store/index.js';
 import { Alerting } from './alerting.js';
 import type { AlertMessage } from './alerts.js';
 import { type Actor, type AuditSink, Incidents } from './incidents.js';
-import {
-  type AlertRule,
-  alertRuleSchema,
-  type MonitorSettings,
-  monitorSettingsSchema,
-  type WebhookTarget,
-} from './settings.js';
+import { type MonitorSettings, monitorSettingsSchema } from './settings.js';
 import { emptySignals, type GatewaySignals, gatewayWindow } from './window.js';
 
 /** Sends one signed webhook; the server provides it (with its destination policy and retries). */
