@@ -1,4 +1,5 @@
 import type { ColumnDrift, DriftTest } from '../contracts/index.js';
+import { type Points, pointsOf } from './points.js';
 import type { CategoryColumnProfile, ColumnProfile, NumericColumnProfile } from './profile.js';
 import { NumberSketch } from './sketch.js';
 import { chiSquareHomogeneity } from './stats/chi-square.js';
@@ -41,27 +42,6 @@ const PSI_BINS = 10;
 export interface TestChoice {
   readonly test?: DriftTest | undefined;
   readonly threshold?: number | undefined;
-}
-
-/** A numeric column as weighted points: every value (exact) or the sketch's bucket values. */
-interface Points {
-  readonly values: Float64Array;
-  readonly weights?: Float64Array;
-  readonly total: number;
-  readonly exact: boolean;
-}
-
-function pointsOf(column: NumericColumnProfile): Points {
-  if (column.exact) return { values: Float64Array.from(column.exact), total: column.exact.length, exact: true };
-  if (!column.sketch)
-    throw new RangeError(`column ${column.name}: a version 1 profile has no distribution; profile again`);
-  const buckets = NumberSketch.fromJSON(column.sketch).buckets();
-  return {
-    values: Float64Array.from(buckets, (bucket) => bucket.value),
-    weights: Float64Array.from(buckets, (bucket) => bucket.count),
-    total: buckets.reduce((sum, bucket) => sum + bucket.count, 0),
-    exact: false,
-  };
 }
 
 /** Counts per category; numbers by value; a reference's folded tail as one `(other)` category. */
@@ -211,7 +191,7 @@ function numericTest(test: DriftTest, reference: NumericColumnProfile, current: 
 /** Inner bin edges at the reference's deciles (repeated edges dropped). */
 function referenceEdges(reference: NumericColumnProfile, points: Points): number[] {
   const sketch = points.exact ? undefined : NumberSketch.fromJSON(reference.sketch!);
-  const sorted = points.exact ? Float64Array.from(points.values).sort() : undefined;
+  const sorted = points.exact ? points.values : undefined;
   const edges: number[] = [];
   for (let k = 1; k < PSI_BINS; k++) {
     const q = k / PSI_BINS;
@@ -237,26 +217,18 @@ function weightedBinCounts(points: Points, edges: readonly number[]): Float64Arr
   return counts;
 }
 
-/** The largest CDF difference over the pooled points, each side's weights summing to 1. */
+/** The largest CDF difference over the pooled points (both in value order), each side's weights summing to 1. */
 function weightedKs(a: Points, b: Points): number {
-  const order = (points: Points) => {
-    const index = Array.from(points.values.keys()).sort((i, j) => points.values[i]! - points.values[j]!);
-    return index.map((i) => [points.values[i]!, (points.weights ? points.weights[i]! : 1) / points.total] as const);
-  };
-  const x = order(a);
-  const y = order(b);
+  const weight = (points: Points, i: number) => (points.weights ? points.weights[i]! : 1) / points.total;
   let i = 0;
   let j = 0;
   let fa = 0;
   let fb = 0;
   let d = 0;
-  while (i < x.length || j < y.length) {
-    const value = Math.min(
-      i < x.length ? x[i]![0] : Number.POSITIVE_INFINITY,
-      j < y.length ? y[j]![0] : Number.POSITIVE_INFINITY,
-    );
-    while (i < x.length && x[i]![0] === value) fa += x[i++]![1];
-    while (j < y.length && y[j]![0] === value) fb += y[j++]![1];
+  while (i < a.values.length || j < b.values.length) {
+    const value = Math.min(a.values[i] ?? Number.POSITIVE_INFINITY, b.values[j] ?? Number.POSITIVE_INFINITY);
+    while (i < a.values.length && a.values[i] === value) fa += weight(a, i++);
+    while (j < b.values.length && b.values[j] === value) fb += weight(b, j++);
     d = Math.max(d, Math.abs(fa - fb));
   }
   return Math.min(1, d);

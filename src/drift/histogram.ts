@@ -1,5 +1,5 @@
+import { pointsOf } from './points.js';
 import type { ColumnProfile } from './profile.js';
-import { NumberSketch } from './sketch.js';
 
 /** Shares of reference and current values per bin or category, for plotting one column. */
 export interface ColumnHistogram {
@@ -8,14 +8,6 @@ export interface ColumnHistogram {
   readonly labels: readonly string[];
   readonly reference: readonly number[];
   readonly current: readonly number[];
-}
-
-/** Weighted points of a numeric column: its values, or its sketch's bucket values and counts. */
-function points(column: Extract<ColumnProfile, { type: 'number' }>): { values: number[]; weights: number[] } {
-  if (column.exact) return { values: column.exact, weights: column.exact.map(() => 1) };
-  if (!column.sketch) return { values: [], weights: [] };
-  const buckets = NumberSketch.fromJSON(column.sketch).buckets();
-  return { values: buckets.map((bucket) => bucket.value), weights: buckets.map((bucket) => bucket.count) };
 }
 
 const share = (counts: number[]) => {
@@ -44,10 +36,10 @@ export function columnHistogram(
     const width = high > low ? (high - low) / bins : 1;
     const count = (column: typeof reference) => {
       const counts = new Array<number>(bins).fill(0);
-      const { values, weights } = points(column);
+      const { values, weights } = pointsOf(column);
       values.forEach((value, i) => {
         const at = Math.min(bins - 1, Math.max(0, Math.floor((value - low) / width)));
-        counts[at]! += weights[i] ?? 0;
+        counts[at]! += weights ? weights[i]! : 1;
       });
       return share(counts);
     };
