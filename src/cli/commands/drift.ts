@@ -8,9 +8,7 @@ import { renderDriftHtml } from '../render/drift-html.js';
 import { driftTable } from '../render/drift-text.js';
 import { driftSettings, resolveSettings } from '../settings.js';
 import { columnTypes, readProfile } from './profile.js';
-import { addSettings, type Io } from './shared.js';
-
-const collect = (value: string, previous: string[]) => [...previous, value];
+import { addSettings, collect, type Io } from './shared.js';
 
 /** `--test col=ks` or `--test col=psi:0.2` (repeatable) into a test choice per column. */
 export function testChoices(values: readonly string[]): Record<string, TestChoice> {

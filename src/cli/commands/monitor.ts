@@ -6,14 +6,8 @@ import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { exitCodes } from '../../contracts/index.js';
 import { CliError } from '../errors.js';
-import { RegistryClient } from '../http.js';
 import { readProfile } from './profile.js';
-import type { Io } from './shared.js';
-
-interface ServerFlags {
-  readonly server: string;
-  readonly tokenEnv: string;
-}
+import { type Io, type ServerFlags, serverClient, withServer } from './shared.js';
 
 interface Incident {
   id: number;
@@ -35,15 +29,12 @@ const json = (body: unknown): RequestInit => ({
 
 /** `monitor …` and `incidents …`: the server's monitoring over HTTP. */
 export function registerMonitorClient(program: Command, io: Io): void {
-  const client = (flags: ServerFlags) => RegistryClient.fromFlags(flags, io.env);
-  const withServer = (command: Command) =>
-    command
-      .requiredOption('--server <url>', 'the registry server [env MLSECOPS_SERVER]', io.env.MLSECOPS_SERVER)
-      .option('--token-env <var>', 'environment variable holding the API token', 'MLSECOPS_TOKEN');
+  const client = (flags: ServerFlags) => serverClient(flags, io);
+  const onServer = (command: Command) => withServer(command, io);
   const print = (value: unknown) => io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 
   const monitor = program.command('monitor').description('production monitoring on a registry server');
-  withServer(monitor.command('reference').description('set the reference profile a model version is checked against'))
+  onServer(monitor.command('reference').description('set the reference profile a model version is checked against'))
     .argument('<model>')
     .argument('<version>')
     .argument('<profile>', 'profile file made by mlsecops profile')
@@ -68,7 +59,7 @@ export function registerMonitorClient(program: Command, io: Io): void {
         io.stderr.write(`monitoring ${model} version ${version} against ${path}\n`);
       },
     );
-  withServer(monitor.command('batch').description('check a batch of production data against the reference now'))
+  onServer(monitor.command('batch').description('check a batch of production data against the reference now'))
     .argument('<model>')
     .argument('<file>', 'CSV, TSV, JSON, JSONL or Parquet')
     .action(async (model: string, file: string, flags: ServerFlags) => {
@@ -88,17 +79,15 @@ export function registerMonitorClient(program: Command, io: Io): void {
       print(check);
       io.setExitCode(check.report?.dataset.drifted ? exitCodes.findings : exitCodes.clean);
     });
-  withServer(monitor.command('run').description('check every monitored model now')).action(
-    async (flags: ServerFlags) => {
-      print(await client(flags).json('/api/v1/monitor/run', { method: 'POST' }));
-    },
-  );
-  withServer(monitor.command('checks').description("a model's recent checks"))
+  onServer(monitor.command('run').description('check every monitored model now')).action(async (flags: ServerFlags) => {
+    print(await client(flags).json('/api/v1/monitor/run', { method: 'POST' }));
+  });
+  onServer(monitor.command('checks').description("a model's recent checks"))
     .argument('<model>')
     .action(async (model: string, flags: ServerFlags) => {
       print(await client(flags).json(`${monitorPath(model)}/checks?limit=20`));
     });
-  withServer(monitor.command('rule').description('create or replace an alert rule from a YAML or JSON file'))
+  onServer(monitor.command('rule').description('create or replace an alert rule from a YAML or JSON file'))
     .argument('<file>')
     .action(async (file: string, flags: ServerFlags) => {
       const text = await readFile(file, 'utf8').catch(() => {
@@ -107,7 +96,7 @@ export function registerMonitorClient(program: Command, io: Io): void {
       const rule = parseYaml(text) as unknown;
       print(await client(flags).json('/api/v1/monitor/alert-rules', { ...json(rule), method: 'PUT' }));
     });
-  withServer(monitor.command('alerts').description('alerts, optionally by state'))
+  onServer(monitor.command('alerts').description('alerts, optionally by state'))
     .option('--state <state>', 'pending, firing or resolved')
     .action(async (flags: ServerFlags & { state?: string }) => {
       print(
@@ -118,7 +107,7 @@ export function registerMonitorClient(program: Command, io: Io): void {
     });
 
   const incidents = program.command('incidents').description('incidents: list, show, acknowledge, resolve');
-  withServer(incidents.command('list', { isDefault: true }).description('incidents, newest first'))
+  onServer(incidents.command('list', { isDefault: true }).description('incidents, newest first'))
     .option('--status <status>', 'open, acknowledged or resolved')
     .action(async (flags: ServerFlags & { status?: string }) => {
       const { incidents: rows } = await client(flags).json<{ incidents: Incident[] }>(
@@ -131,7 +120,7 @@ export function registerMonitorClient(program: Command, io: Io): void {
       }
       if (rows.length === 0) io.stderr.write('no incidents\n');
     });
-  withServer(incidents.command('show').description('an incident and its timeline'))
+  onServer(incidents.command('show').description('an incident and its timeline'))
     .argument('<id>')
     .action(async (id: string, flags: ServerFlags) => {
       const incident = await client(flags).json<Incident>(`/api/v1/incidents/${encodeURIComponent(id)}`);
@@ -146,7 +135,7 @@ export function registerMonitorClient(program: Command, io: Io): void {
     ['ack', 'acknowledge'],
     ['resolve', 'resolve'],
   ] as const) {
-    withServer(incidents.command(name).description(`${path} an incident, with a note`))
+    onServer(incidents.command(name).description(`${path} an incident, with a note`))
       .argument('<id>')
       .requiredOption('--note <text>', 'what was found or done')
       .action(async (id: string, flags: ServerFlags & { note: string }) => {

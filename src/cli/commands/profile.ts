@@ -9,7 +9,7 @@ import {
   referenceProfileSchema,
 } from '../../drift/index.js';
 import { CliError } from '../errors.js';
-import type { Io } from './shared.js';
+import { collect, type Io } from './shared.js';
 
 /** `--type col=number` (repeatable) into a type per column. */
 export function columnTypes(values: readonly string[]): Record<string, ColumnType> {
@@ -24,8 +24,6 @@ export function columnTypes(values: readonly string[]): Record<string, ColumnTyp
   }
   return types;
 }
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 async function output(io: Io, profile: ReferenceProfile, out: string | undefined): Promise<void> {
   // Compact: sketches are long arrays of numbers, and profiles are read by programs.

@@ -7,13 +7,8 @@ import type { Command } from 'commander';
 import { exitCodes } from '../../contracts/index.js';
 import { BundleError, parseBundle, parseStatement, publicKeyFromPem, verifiedPayload } from '../../integrity/index.js';
 import { CliError } from '../errors.js';
-import { RegistryClient } from '../http.js';
-import type { Io } from './shared.js';
-
-interface ServerFlags {
-  readonly server: string;
-  readonly tokenEnv: string;
-}
+import type { RegistryClient } from '../http.js';
+import { type Io, type ServerFlags, serverClient, withServer } from './shared.js';
 
 interface Version {
   number: number;
@@ -28,13 +23,10 @@ const modelPath = (model: string) => `/api/v1/models/${encodeURIComponent(model)
 
 /** `push`, `pull`, `versions`, `approve`, `promote`: the registry over HTTP, never its database. */
 export function registerRegistryClient(program: Command, io: Io): void {
-  const client = (flags: ServerFlags) => RegistryClient.fromFlags(flags, io.env);
-  const withServer = (command: Command) =>
-    command
-      .requiredOption('--server <url>', 'the registry server [env MLSECOPS_SERVER]', io.env.MLSECOPS_SERVER)
-      .option('--token-env <var>', 'environment variable holding the API token', 'MLSECOPS_TOKEN');
+  const client = (flags: ServerFlags) => serverClient(flags, io);
+  const onServer = (command: Command) => withServer(command, io);
 
-  withServer(program.command('push').description('upload a model artifact as a new version; the server scans it'))
+  onServer(program.command('push').description('upload a model artifact as a new version; the server scans it'))
     .argument('<model>')
     .argument('<file>')
     .option('--create', 'register the model first if it does not exist', false)
@@ -85,7 +77,7 @@ export function registerRegistryClient(program: Command, io: Io): void {
       io.setExitCode(version.status === 'available' ? exitCodes.clean : exitCodes.findings);
     });
 
-  withServer(
+  onServer(
     program.command('pull').description('download a version (or the version an alias points to), verifying its digest'),
   )
     .argument('<model>')
@@ -140,7 +132,7 @@ export function registerRegistryClient(program: Command, io: Io): void {
       );
     });
 
-  withServer(program.command('versions').description("list a model's versions"))
+  onServer(program.command('versions').description("list a model's versions"))
     .argument('<model>')
     .option('--json', 'print JSON', false)
     .action(async (model: string, flags: ServerFlags & { json: boolean }) => {
@@ -156,7 +148,7 @@ export function registerRegistryClient(program: Command, io: Io): void {
       }
     });
 
-  withServer(program.command('approve').description('approve (or --reject) a version; not allowed on your own upload'))
+  onServer(program.command('approve').description('approve (or --reject) a version; not allowed on your own upload'))
     .argument('<model>')
     .argument('<version>')
     .option('--reject', 'record a rejection instead', false)
@@ -170,7 +162,7 @@ export function registerRegistryClient(program: Command, io: Io): void {
       io.stdout.write(`${flags.reject ? 'rejected' : 'approved'} ${model} version ${version}\n`);
     });
 
-  withServer(program.command('promote').description('point an alias at a version, through the promotion gate'))
+  onServer(program.command('promote').description('point an alias at a version, through the promotion gate'))
     .argument('<model>')
     .argument('<version>')
     .argument('<alias>')
