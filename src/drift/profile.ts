@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { JointMomentsBuilder, jointMomentsSchema, mergeMoments, NUMERIC_SHARE } from './moments.js';
+import { type JointMoments, JointMomentsBuilder, jointMomentsSchema, mergeMoments, NUMERIC_SHARE } from './moments.js';
 import { DEFAULT_ALPHA, NumberSketch } from './sketch.js';
 
 /**
@@ -267,14 +267,7 @@ export class ProfileBuilder {
     const rows = this.lastRow + 1;
     const columns = [...this.columns.values()].map((state) => state.build(rows, types?.[state.name]));
     const joint = this.joint.build(new Set(columns.filter((column) => column.type === 'number').map((c) => c.name)));
-    return {
-      kind: 'mlsecops.profile',
-      schemaVersion: 2,
-      rows,
-      quantiles: [...QUANTILES],
-      columns,
-      ...(joint ? { joint } : {}),
-    };
+    return profileOf(rows, columns, joint);
   }
 }
 
@@ -313,6 +306,10 @@ export function mergeProfiles(profiles: readonly ReferenceProfile[]): ReferenceP
       : mergeCategories(name, present as CategoryColumnProfile[], absent);
   });
   const joint = mergeMoments(profiles.map((profile) => profile.joint));
+  return profileOf(rows, columns, joint);
+}
+
+function profileOf(rows: number, columns: ColumnProfile[], joint: JointMoments | undefined): ReferenceProfile {
   return {
     kind: 'mlsecops.profile',
     schemaVersion: 2,
