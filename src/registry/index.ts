@@ -17,6 +17,17 @@ export type { AuditEvent } from './audit-trail.js';
 export { AuditTrail, canonicalJson } from './audit-trail.js';
 export { DestinationPolicy } from './destinations.js';
 export { RegistryError } from './errors.js';
+export type { EvidenceKind, EvidenceRecord, EvidenceSummary, FindingPage, FindingQuery } from './evidence.js';
+export {
+  attachableKinds,
+  EvidenceStore,
+  evidenceKinds,
+  findingPath,
+  MAX_EVIDENCE_BYTES,
+  reportSummary,
+  storeEvidence,
+  summarizeEvidence,
+} from './evidence.js';
 export type { ModelSummary, RegistryOptions, VersionSummary } from './models.js';
 export { MODEL_NAME, ModelRegistry } from './models.js';
 export type { OidcConfig } from './oidc.js';

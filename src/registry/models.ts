@@ -1,10 +1,11 @@
 import type { Readable } from 'node:stream';
-import { atLeast, maxSeverity, type Severity } from '../contracts/index.js';
+import { atLeast, maxSeverity, type Report, type Severity } from '../contracts/index.js';
 import { scanPaths } from '../scan/index.js';
 import type { BlobStore, Database } from '../store/index.js';
 import { actorOf, type Principal } from './access.js';
 import type { AuditTrail } from './audit-trail.js';
 import { RegistryError } from './errors.js';
+import { storeEvidence } from './evidence.js';
 
 /** Model names are plain identifiers: no path separators, dots-only names, encodings or control characters. */
 export const MODEL_NAME = /^[a-z0-9][a-z0-9_-]{0,63}(?:\.[a-z0-9_-]{1,63}){0,3}$/;
@@ -135,7 +136,8 @@ export class ModelRegistry {
         if (attempt === 4) throw error;
       }
     }
-    const report = await scanPaths([await this.blobs.localPath(blob.digest)]);
+    const local = await this.blobs.localPath(blob.digest);
+    const report = artifactReport(await scanPaths([local]), local, `${name}@${number}`);
     // Unsafe archive member names and link/device members block whatever their severity: the registry
     // hands artifacts to extractors.
     const blocking = report.findings.filter(
@@ -155,10 +157,16 @@ export class ModelRegistry {
         .set({ status, metadata: JSON.stringify({ scan }) }) // the first metadata: nothing to keep yet
         .where('id', '=', versionId)
         .execute();
+      const stored = await storeEvidence(tx, versionId, {
+        kind: 'scan',
+        name: 'model-scan',
+        document: report,
+        createdBy: null,
+      });
       await this.audit.append(tx, {
         kind: 'version.scanned',
         actor: null,
-        details: { model: name, version: number, status, scan },
+        details: { model: name, version: number, status, scan, report: stored.digest },
       });
     });
     return { number, status, digest: blob.digest, size: blob.size, createdAt, scan };
@@ -270,5 +278,20 @@ function versionSummary(row: {
     createdAt: row.created_at,
     ...(metadata.scan ? { scan: metadata.scan } : {}),
     ...(metadata.signature ? { signature: metadata.signature } : {}),
+  };
+}
+
+/** The scan report as evidence: the blob store's file path replaced by the version's name. */
+function artifactReport(report: Report, local: string, label: string): Report {
+  const rename = (path: string) =>
+    path === local ? label : path.startsWith(`${local}/`) ? label + path.slice(local.length) : path;
+  return {
+    ...report,
+    targets: report.targets.map(rename),
+    files: report.files.map((file) => ({ ...file, path: rename(file.path) })),
+    findings: report.findings.map((finding) => ({
+      ...finding,
+      location: { ...finding.location, path: rename(finding.location.path) },
+    })),
   };
 }

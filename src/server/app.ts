@@ -16,6 +16,7 @@ import {
   can,
   DestinationPolicy,
   deliverWebhook,
+  EvidenceStore,
   type GatePolicy,
   ModelRegistry,
   OidcAuthenticator,
@@ -33,6 +34,7 @@ import { FailedAuthLimiter } from './auth-limiter.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerAuditRoutes } from './routes/audit.js';
 import type { RouteContext } from './routes/context.js';
+import { registerEvidenceRoutes } from './routes/evidence.js';
 import { registerModelRoutes } from './routes/models.js';
 import { registerMonitorRoutes } from './routes/monitor.js';
 import { registerPromotionRoutes } from './routes/promotion.js';
@@ -258,10 +260,12 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     log: app.log,
   });
   scheduleMonitor(app, monitor, deps.monitor?.intervalMs);
-  const context: RouteContext = { deps, registry, promotions, audit };
+  const evidence = new EvidenceStore(deps.database, audit);
+  const context: RouteContext = { deps, registry, promotions, evidence, audit };
   registerMonitorRoutes(app, { ...context, monitor });
   registerModelRoutes(app, context);
   registerPromotionRoutes(app, context);
+  registerEvidenceRoutes(app, context);
   registerAdminRoutes(app, context);
   registerAuditRoutes(app, context);
 

@@ -210,6 +210,25 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0007_evidence': {
+      async up(db: Db) {
+        // Evidence attached to a version (the registry's scan report, data scans, assessments,
+        // attestations): the documents themselves, so gates and reports read them, never re-derive them.
+        await idColumn(db.schema.createTable('version_evidence'))
+          .addColumn('version_id', 'integer', (column) => column.notNull().references('model_versions.id'))
+          .addColumn('kind', 'text', (column) => column.notNull())
+          .addColumn('name', 'text', (column) => column.notNull())
+          .addColumn('digest', 'text', (column) => column.notNull())
+          .addColumn('summary', 'text', (column) => column.notNull())
+          .addColumn('document', 'text', (column) => column.notNull())
+          .addColumn('created_at', 'text', (column) => column.notNull())
+          .addColumn('created_by', 'integer', (column) => column.references('principals.id'))
+          .execute();
+        await db.schema.createIndex('version_evidence_version').on('version_evidence').column('version_id').execute();
+        // The policy engine's whole decision beside the per-check summary kept since 0002.
+        await db.schema.alterTable('gate_results').addColumn('decision', 'text').execute();
+      },
+    },
   };
 }
 

@@ -24,6 +24,20 @@ export interface RegistrySchema {
   incidents: IncidentTable;
   incident_events: IncidentEventTable;
   monitor_labels: MonitorLabelTable;
+  version_evidence: VersionEvidenceTable;
+}
+
+/** A document attached to a version as evidence; `summary` and `document` are JSON. */
+export interface VersionEvidenceTable {
+  id: Generated<number>;
+  version_id: number;
+  kind: string;
+  name: string;
+  digest: string;
+  summary: string;
+  document: string;
+  created_at: string;
+  created_by: number | null;
 }
 
 /** A monitored model version: its reference profile (JSON) and window settings (JSON). */
@@ -120,6 +134,8 @@ export interface GateResultTable {
   checks: string;
   decided_at: string;
   requested_by: number;
+  /** JSON of the policy engine's decision (absent for gates evaluated before 0007). */
+  decision: string | null;
 }
 
 /** A user or a service account. */

@@ -6,7 +6,7 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { AuditTrail, ModelRegistry, Promotions } from '../../registry/index.js';
+import type { AuditTrail, EvidenceStore, ModelRegistry, Promotions } from '../../registry/index.js';
 import type { AppDeps } from '../app.js';
 
 /** The app as route modules see it: typed by the zod schemas. */
@@ -23,5 +23,6 @@ export interface RouteContext {
   readonly deps: AppDeps;
   readonly registry: ModelRegistry;
   readonly promotions: Promotions;
+  readonly evidence: EvidenceStore;
   readonly audit: AuditTrail;
 }
