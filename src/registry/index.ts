@@ -32,7 +32,7 @@ export type { ModelSummary, RegistryOptions, VersionSummary } from './models.js'
 export { MODEL_NAME, ModelRegistry } from './models.js';
 export type { OidcConfig } from './oidc.js';
 export { OidcAuthenticator } from './oidc.js';
-export type { AliasMove, GateCheck, GatePolicy, GateResult } from './promotion.js';
+export type { AliasMove, GateCheck, GatePolicy, GateResult, StoredGateDecision } from './promotion.js';
 export { ALIAS_NAME, defaultGatePolicy, Promotions } from './promotion.js';
 export type { SignatureRecord } from './signatures.js';
 export { attachSignature, signatureBundle } from './signatures.js';

@@ -27,6 +27,22 @@ export interface GateCheck {
 export interface GateResult {
   readonly passed: boolean;
   readonly checks: GateCheck[];
+  /** The policy engine's decision the checks were read from. */
+  readonly decision?: unknown;
+}
+
+/** A gate evaluation as stored when a promotion was asked for. */
+export interface StoredGateDecision {
+  readonly id: number;
+  readonly model: string;
+  readonly version: number;
+  readonly alias: string;
+  readonly passed: boolean;
+  readonly checks: GateCheck[];
+  /** The policy engine's whole decision (null for decisions stored before it existed). */
+  readonly decision: unknown;
+  readonly decidedAt: string;
+  readonly requestedBy: string;
 }
 
 export interface AliasMove {
@@ -173,6 +189,7 @@ export class Promotions {
           alias,
           passed: gate.passed ? 1 : 0,
           checks: JSON.stringify(gate.checks),
+          decision: gate.decision === undefined ? null : JSON.stringify(gate.decision),
           decided_at: now,
           requested_by: principal.id,
         })
@@ -239,6 +256,41 @@ export class Promotions {
       });
       return { alias, version: number, previous, gate };
     });
+  }
+
+  /** Stored gate decisions, newest first: of one model, or of every model. */
+  async decisions(model: string | undefined, limit: number): Promise<StoredGateDecision[]> {
+    let query = this.database.db
+      .selectFrom('gate_results')
+      .innerJoin('model_versions', 'model_versions.id', 'gate_results.version_id')
+      .innerJoin('models', 'models.id', 'model_versions.model_id')
+      .innerJoin('principals', 'principals.id', 'gate_results.requested_by')
+      .select([
+        'gate_results.id',
+        'models.name as model',
+        'model_versions.number as version',
+        'gate_results.alias',
+        'gate_results.passed',
+        'gate_results.checks',
+        'gate_results.decision',
+        'gate_results.decided_at',
+        'principals.name as requestedBy',
+      ])
+      .orderBy('gate_results.id', 'desc')
+      .limit(limit);
+    if (model !== undefined) query = query.where('models.name', '=', model);
+    const rows = await query.execute();
+    return rows.map((row) => ({
+      id: row.id,
+      model: row.model,
+      version: row.version,
+      alias: row.alias,
+      passed: row.passed === 1,
+      checks: JSON.parse(row.checks) as GateCheck[],
+      decision: row.decision === null ? null : (JSON.parse(row.decision) as unknown),
+      decidedAt: row.decided_at,
+      requestedBy: row.requestedBy,
+    }));
   }
 
   /** Where `alias` pointed at time `at` (ISO), from its history; null when it pointed nowhere. */

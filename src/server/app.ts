@@ -78,7 +78,11 @@ export interface AppDeps {
 }
 
 /** What every route declares: the permission it needs, or that it is public. There is no default. */
-export type Access = { readonly public: true } | { readonly permission: Permission };
+export type Access =
+  | { readonly public: true }
+  | { readonly permission: Permission }
+  /** Any valid token, whatever it may do (who am I). */
+  | { readonly authenticated: true };
 
 /** A served route and the access it declared: what the deny-by-default test walks. */
 export interface RouteEntry {
@@ -190,7 +194,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
       return reply.code(401).send({ error: 'UNAUTHENTICATED', message: 'a valid bearer token is required' });
     }
     const model = modelOf(request);
-    if (!can(principal, access.permission, model)) {
+    if ('permission' in access && !can(principal, access.permission, model)) {
       return reply
         .code(403)
         .send({ error: 'FORBIDDEN', message: `needs ${access.permission}${model ? ` on ${model}` : ''}` });

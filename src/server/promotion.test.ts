@@ -79,6 +79,20 @@ describe.each(testDatabases)('promotion on $name', ({ name, open }) => {
     expect((await promote(1, 'production', null, 'ci')).statusCode).toBe(403); // publishers cannot promote
     const evidence = await database.db.selectFrom('gate_results').select(['alias', 'passed']).execute();
     expect(evidence.filter((row) => row.passed === 0).length).toBeGreaterThanOrEqual(2);
+    // Stored decisions are listed newest first, per model and across models, with who asked.
+    const listed = (await app.inject({ url: '/api/v1/models/ranker/gate-decisions', headers: as('ci') })).json();
+    expect(listed.decisions.length).toBe(evidence.length);
+    expect(listed.decisions[0]).toMatchObject({ model: 'ranker', alias: 'production', passed: false, version: 3 });
+    expect(listed.decisions[0].requestedBy).toBe('admin');
+    const limited = (await app.inject({ url: '/api/v1/gate-decisions?limit=1', headers: as('ci') })).json();
+    expect(limited.decisions).toEqual([listed.decisions[0]]);
+  });
+
+  it('tells a token who it belongs to and what it may do everywhere', async () => {
+    const me = (await app.inject({ url: '/api/v1/me', headers: as('reviewer') })).json();
+    expect(me).toMatchObject({ name: 'reviewer', kind: 'user', bindings: [{ scope: '*', role: 'approver' }] });
+    expect(me.permissions).toEqual(['model:read', 'model:approve', 'model:promote', 'incident:manage']);
+    expect((await app.inject({ url: '/api/v1/me' })).statusCode).toBe(401);
   });
 
   it('of two promotions from the same state, one wins and the other gets a clean conflict', async () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AccessAdmin, MODEL_NAME } from '../../registry/index.js';
+import { AccessAdmin, can, MODEL_NAME, permissions } from '../../registry/index.js';
 import { errorSchema } from '../schemas.js';
 import type { RouteContext, ZodApp } from './context.js';
 
@@ -13,6 +13,35 @@ export function registerAdminRoutes(app: ZodApp, context: RouteContext): void {
     scope: z.union([z.literal('*'), z.string().regex(MODEL_NAME), z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}\.\*$/)]),
     role: z.enum(['reader', 'publisher', 'approver', 'admin']),
   });
+
+  app.get(
+    '/api/v1/me',
+    {
+      config: { access: { authenticated: true } },
+      schema: {
+        response: {
+          200: z.object({
+            id: z.number(),
+            name: z.string(),
+            kind: z.string(),
+            bindings: z.array(z.object({ scope: z.string(), role: z.string() })),
+            /** What the caller may do on every model (`*` bindings); per-model rights are in `bindings`. */
+            permissions: z.array(z.string()),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const principal = request.principal!;
+      return {
+        id: principal.id,
+        name: principal.name,
+        kind: principal.kind,
+        bindings: principal.bindings.map((binding) => ({ ...binding })),
+        permissions: permissions.filter((permission) => can(principal, permission)),
+      };
+    },
+  );
 
   app.get(
     '/api/v1/principals',

@@ -29,6 +29,39 @@ export function registerPromotionRoutes(app: ZodApp, context: RouteContext): voi
     },
   );
 
+  const storedSchema = z.object({
+    id: z.number(),
+    model: z.string(),
+    version: z.number(),
+    alias: z.string(),
+    passed: z.boolean(),
+    checks: gateSchema.shape.checks,
+    decision: z.unknown(),
+    decidedAt: z.string(),
+    requestedBy: z.string(),
+  });
+  const limit = z.object({ limit: z.coerce.number().int().positive().max(1000).default(100) });
+  app.get(
+    '/api/v1/gate-decisions',
+    {
+      config: { access: { permission: 'model:read' } },
+      schema: { querystring: limit, response: { 200: z.object({ decisions: z.array(storedSchema) }) } },
+    },
+    async (request) => ({ decisions: await promotions.decisions(undefined, request.query.limit) }),
+  );
+  app.get(
+    '/api/v1/models/:name/gate-decisions',
+    {
+      config: { access: { permission: 'model:read' } },
+      schema: {
+        params: modelParams,
+        querystring: limit,
+        response: { 200: z.object({ decisions: z.array(storedSchema) }) },
+      },
+    },
+    async (request) => ({ decisions: await promotions.decisions(request.params.name, request.query.limit) }),
+  );
+
   app.get(
     '/api/v1/models/:name/versions/:number/gate',
     {
