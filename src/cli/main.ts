@@ -9,6 +9,7 @@ import { registerBom } from './commands/bom.js';
 import { registerData } from './commands/data-scan.js';
 import { registerDigest } from './commands/digest.js';
 import { registerDrift } from './commands/drift.js';
+import { registerGate } from './commands/gate.js';
 import { registerGateway } from './commands/gateway.js';
 import { registerMonitorClient } from './commands/monitor.js';
 import { registerProfile } from './commands/profile.js';
@@ -33,6 +34,7 @@ export function buildProgram(io: Io): Command {
     })
     .showHelpAfterError();
   registerScan(program, io);
+  registerGate(program, io);
   registerData(program, io);
   registerDigest(program, io);
   registerKeygen(program, io);

@@ -1,6 +1,23 @@
 export { buildReport, unreadFile } from './build-report.js';
 export type { ColumnDrift, DriftReport, DriftTest } from './drift.js';
 export { columnDriftSchema, driftReportSchema, driftTestSchema, driftTests } from './drift.js';
+export type {
+  Evidence,
+  EvidenceSubject,
+  FrameworkRefs,
+  GateDecision,
+  GateRuleResult,
+  SeverityCounts,
+} from './evidence.js';
+export {
+  emptyEvidence,
+  evidenceSchema,
+  evidenceSubjectSchema,
+  frameworkRefsSchema,
+  gateDecisionSchema,
+  gateRuleResultSchema,
+  severityCountsSchema,
+} from './evidence.js';
 export { exitCodeFor, exitCodes } from './exit-code.js';
 export type { Finding, Location, Reference } from './finding.js';
 export { findingSchema, locationSchema, referenceSchema } from './finding.js';

@@ -1,0 +1,33 @@
+/** The policy engine: policy-as-code gates over evidence, and the mapping of rules to frameworks. */
+
+export { MAX_COMPREHENSION_DEPTH, MAX_EXPRESSION_LENGTH } from './cel.js';
+export type { FieldRow } from './cel-types.js';
+export { fieldRows } from './cel-types.js';
+export type { GatePolicy } from './change-control.js';
+export { changeControlPolicy, changeControlRuleIds, defaultGatePolicy } from './change-control.js';
+export type { Framework, FrameworkId } from './controls.js';
+export { controlTitle, frameworkIds, frameworks } from './controls.js';
+export type { ControlCoverage, ControlStatus, CoveringRule, FrameworkCoverage } from './coverage.js';
+export { complianceCoverage } from './coverage.js';
+export type { CollectedEvidence, DirectoryEvidenceOptions } from './directory-evidence.js';
+export { collectDirectoryEvidence } from './directory-evidence.js';
+export type { EvaluateOptions } from './evaluate.js';
+export { evaluatePolicy, evidenceDigest } from './evaluate.js';
+export type { PolicyIssue } from './issues.js';
+export { formatIssue, formatIssues, PolicyError } from './issues.js';
+export type { ParsedPolicy } from './load-policy.js';
+export { parsePolicy } from './load-policy.js';
+export type { Mapping } from './mapping-data.js';
+export type { ProductRule } from './mappings.js';
+export { allMappings, driftRuleIds, frameworksFor, mappingsFor, productRules } from './mappings.js';
+export type { ModelCard } from './model-card.js';
+export { modelCardFields, parseModelCard } from './model-card.js';
+export type { PackName } from './packs/index.js';
+export { isPackName, packNames, packRuleIds, packs, packYaml } from './packs/index.js';
+export { combinePolicies, loadPack, loadPolicy } from './policies.js';
+export type { Policy, PolicyRule } from './policy-schema.js';
+export { POLICY_API_VERSION } from './policy-schema.js';
+export { renderDecisionMarkdown, renderDecisionText } from './render.js';
+export type { Assessment } from './report-evidence.js';
+export { assessmentSchema } from './report-evidence.js';
+export { decisionToReport, policyCatalog } from './to-report.js';

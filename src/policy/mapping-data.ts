@@ -1,0 +1,113 @@
+import type { FrameworkRefs } from '../contracts/index.js';
+
+/**
+ * One mapping: the rules it covers and the controls they bear on, with why. `rules` holds exact rule
+ * ids, `prefix.*` globs, or `scan:<category>` / `data:<category>` for every rule of that category in
+ * the scan or data catalog (so a new rule of a mapped category is covered the day it is added).
+ */
+export interface Mapping {
+  readonly rules: readonly string[];
+  readonly frameworks: Partial<FrameworkRefs>;
+  readonly reason: string;
+}
+
+const modelSupplyChain = {
+  owaspMl: ['ML06'],
+  owaspLlm: ['LLM03'],
+  atlasTechniques: ['AML.T0010', 'AML.T0010.003'],
+  atlasMitigations: ['AML.M0016'],
+  nistAiRmf: ['MEASURE 2.7', 'MANAGE 3.2'],
+  euAiAct: ['Art. 15(5)'],
+} as const satisfies Partial<FrameworkRefs>;
+
+export const mappings: readonly Mapping[] = [
+  // Model scan findings.
+  {
+    rules: ['scan:code-execution', 'scan:code', 'scan:file-access', 'scan:network'],
+    frameworks: {
+      ...modelSupplyChain,
+      atlasTechniques: [...modelSupplyChain.atlasTechniques, 'AML.T0011', 'AML.T0011.000'],
+    },
+    reason:
+      'Loading the artifact runs code it carries: a compromised model in the supply chain that executes when a user loads it.',
+  },
+  {
+    rules: ['scan:unknown-import', 'scan:custom-code', 'scan:nested'],
+    frameworks: modelSupplyChain,
+    reason:
+      'The artifact depends on code or objects outside its format, which a reviewer must trust before loading it.',
+  },
+  {
+    rules: ['scan:path-traversal'],
+    frameworks: modelSupplyChain,
+    reason: 'The artifact reaches files outside its own folder when unpacked or loaded.',
+  },
+  {
+    rules: ['scan:evasion', 'scan:integrity'],
+    frameworks: { ...modelSupplyChain, atlasMitigations: ['AML.M0016', 'AML.M0014'] },
+    reason: 'The artifact is malformed or could not be fully analysed, so its safety is unverified.',
+  },
+  // Data scan findings.
+  {
+    rules: ['data:pii'],
+    frameworks: {
+      owaspMl: ['ML03', 'ML04'],
+      owaspLlm: ['LLM02'],
+      atlasTechniques: ['AML.T0024', 'AML.T0057'],
+      atlasMitigations: ['AML.M0007'],
+      nistAiRmf: ['MEASURE 2.10'],
+      euAiAct: ['Art. 10(2)'],
+    },
+    reason: 'Personal data in training data can be recovered from the trained model by inversion or inference.',
+  },
+  {
+    rules: ['data:secret'],
+    frameworks: {
+      owaspLlm: ['LLM02'],
+      atlasTechniques: ['AML.T0055', 'AML.T0057'],
+      atlasMitigations: ['AML.M0007'],
+      nistAiRmf: ['MEASURE 2.7'],
+      euAiAct: ['Art. 10(2)'],
+    },
+    reason: 'Credentials in training data can be reproduced by the model and used by whoever extracts them.',
+  },
+  {
+    rules: ['data:poisoning'],
+    frameworks: {
+      owaspMl: ['ML02'],
+      owaspLlm: ['LLM04'],
+      atlasTechniques: ['AML.T0020', 'AML.T0010.002'],
+      atlasMitigations: ['AML.M0007'],
+      nistAiRmf: ['MEASURE 2.7'],
+      euAiAct: ['Art. 10(3)', 'Art. 15(5)'],
+    },
+    reason: 'Indicators of manipulated training data: flipped labels, injected rows, shifted distributions.',
+  },
+  {
+    rules: ['poisoning.trigger-token'],
+    frameworks: { owaspMl: ['ML10'], atlasTechniques: ['AML.T0018', 'AML.T0018.000'], atlasMitigations: ['AML.M0008'] },
+    reason: 'A phrase that forces a label is how a backdoor is planted in the model trained on the data.',
+  },
+  {
+    rules: ['data:integrity'],
+    frameworks: { euAiAct: ['Art. 10(3)'], nistAiRmf: ['MEASURE 2.5'] },
+    reason: 'Records that cannot be parsed are errors in the data the model learns from.',
+  },
+  {
+    rules: ['data:summary'],
+    frameworks: { nistAiRmf: ['MEASURE 2.1'] },
+    reason:
+      'Notes on what the data scan covered and left out: documentation of the test, not a finding about the data.',
+  },
+  // Drift findings.
+  {
+    rules: ['drift.*'],
+    frameworks: {
+      owaspMl: ['ML08'],
+      atlasMitigations: ['AML.M0008'],
+      nistAiRmf: ['MEASURE 2.4', 'MANAGE 4.1'],
+      euAiAct: ['Art. 72'],
+    },
+    reason: 'Production data moving away from the reference: monitored after release, and how skewing shows.',
+  },
+];
