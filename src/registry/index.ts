@@ -28,12 +28,14 @@ export {
   storeEvidence,
   summarizeEvidence,
 } from './evidence.js';
+export type { OperationalEvidence, OperationalSource } from './gate-evidence.js';
+export { noOperationalEvidence, versionEvidence } from './gate-evidence.js';
 export type { ModelSummary, RegistryOptions, VersionSummary } from './models.js';
 export { MODEL_NAME, ModelRegistry } from './models.js';
 export type { OidcConfig } from './oidc.js';
 export { OidcAuthenticator } from './oidc.js';
-export type { AliasMove, GateCheck, GatePolicy, GateResult, StoredGateDecision } from './promotion.js';
-export { ALIAS_NAME, defaultGatePolicy, Promotions } from './promotion.js';
+export type { AliasMove, GateCheck, GateResult, GateSetup, StoredGateDecision } from './promotion.js';
+export { ALIAS_NAME, Promotions } from './promotion.js';
 export type { SignatureRecord } from './signatures.js';
 export { attachSignature, signatureBundle } from './signatures.js';
 export type { Delivery, DeliveryOptions, WebhookConfig } from './webhooks.js';

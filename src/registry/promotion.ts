@@ -1,22 +1,21 @@
+import type { Evidence, GateDecision } from '../contracts/index.js';
+import {
+  changeControlPolicy,
+  defaultGatePolicy,
+  evaluatePolicy,
+  type GatePolicy,
+  modelCardFields,
+  type Policy,
+} from '../policy/index.js';
 import type { Database } from '../store/index.js';
 import { actorOf, type Principal } from './access.js';
 import type { AuditTrail } from './audit-trail.js';
 import { RegistryError } from './errors.js';
+import { EvidenceStore } from './evidence.js';
+import { noOperationalEvidence, type OperationalSource, versionEvidence } from './gate-evidence.js';
 
 /** Alias names: the built-in `staging` and `production`, or custom ones of the same shape. */
 export const ALIAS_NAME = /^[a-z][a-z0-9_-]{0,62}$/;
-
-/** What a version must show before an alias may point to it. */
-export interface GatePolicy {
-  /** Approvals needed, by principals other than the uploader, per alias (default for any other alias). */
-  readonly approvals: Readonly<Record<string, number>> & { readonly default: number };
-  /** Aliases that may only point to versions with a verified signature. */
-  readonly requireSignature?: readonly string[];
-  /** Evidence a version must carry per alias: a model card, lineage (datasets or code). */
-  readonly requireEvidence?: Readonly<Record<string, readonly ('modelCard' | 'lineage')[]>>;
-}
-
-export const defaultGatePolicy: GatePolicy = { approvals: { production: 1, default: 0 } };
 
 export interface GateCheck {
   readonly check: string;
@@ -26,9 +25,20 @@ export interface GateCheck {
 
 export interface GateResult {
   readonly passed: boolean;
+  /** Every rule that applied, from all policies: its id, whether it held and why. */
   readonly checks: GateCheck[];
-  /** The policy engine's decision the checks were read from. */
-  readonly decision?: unknown;
+  /** The policy engine's decisions the checks were read from, one per policy. */
+  readonly decisions: GateDecision[];
+}
+
+/** Where the gate's evidence and policies come from. */
+export interface GateSetup {
+  /** The registry's change-control settings (approvals, required signature and evidence). */
+  readonly settings?: GatePolicy;
+  /** Further policies every promotion must pass (e.g. the shipped `strict` pack). */
+  readonly policies?: readonly Policy[];
+  /** What the monitor knows of a version (open incidents, drift); none when nothing is monitored. */
+  readonly operational?: OperationalSource;
 }
 
 /** A gate evaluation as stored when a promotion was asked for. */
@@ -54,11 +64,24 @@ export interface AliasMove {
 
 /** Approvals, the promotion gate and alias history: the registry's change-control half. */
 export class Promotions {
+  private readonly policies: readonly Policy[];
+  private readonly operational: OperationalSource;
+  private readonly store: EvidenceStore;
+
   constructor(
     private readonly database: Database,
     private readonly audit: AuditTrail,
-    private readonly policy: GatePolicy = defaultGatePolicy,
-  ) {}
+    setup: GateSetup = {},
+  ) {
+    this.policies = [changeControlPolicy(setup.settings ?? defaultGatePolicy), ...(setup.policies ?? [])];
+    this.operational = setup.operational ?? noOperationalEvidence;
+    this.store = new EvidenceStore(database, audit);
+  }
+
+  /** The evidence document the gate reads for a version (and an alias, when one is being gated). */
+  async evidence(model: string, number: number, alias: string | null): Promise<Evidence> {
+    return versionEvidence(this.database, this.store, this.operational, model, number, alias, modelCardFields);
+  }
 
   private async version(model: string, number: number) {
     const row = await this.database.db
@@ -113,56 +136,16 @@ export class Promotions {
     }
   }
 
-  /** The gate's checks for pointing `alias` at a version; nothing is changed. */
+  /** The gate's verdict on pointing `alias` at a version: every policy over its evidence; nothing is changed. */
   async gate(model: string, number: number, alias: string): Promise<GateResult> {
-    const version = await this.version(model, number);
-    const decisions = await this.database.db
-      .selectFrom('approvals')
-      .select(['decision', 'principal_id'])
-      .where('version_id', '=', version.id)
-      .execute();
-    const approvals = decisions.filter((d) => d.decision === 'approve' && d.principal_id !== version.created_by).length;
-    const rejections = decisions.filter((d) => d.decision === 'reject').length;
-    const needed = this.policy.approvals[alias] ?? this.policy.approvals.default;
-    const checks: GateCheck[] = [
-      {
-        check: 'scan',
-        passed: version.status === 'available',
-        detail: version.status === 'available' ? 'latest scan clean' : `version is ${version.status}`,
-      },
-      {
-        check: 'approvals',
-        passed: approvals >= needed && rejections === 0,
-        detail: `${approvals} of ${needed} approvals by others than the uploader${rejections ? `, ${rejections} rejection(s)` : ''}`,
-      },
-    ];
-    if (this.policy.requireSignature?.includes(alias)) {
-      const signature = (JSON.parse(version.metadata) as { signature?: { verified: boolean; signer: string } })
-        .signature;
-      checks.push({
-        check: 'signature',
-        passed: signature?.verified === true,
-        detail: signature?.verified ? `signed, verified with ${signature.signer}` : 'no verified signature',
-      });
-    }
-    const metadata = JSON.parse(version.metadata) as {
-      modelCard?: string;
-      lineage?: { datasets?: unknown[]; code?: unknown[] };
-    };
-    for (const evidence of this.policy.requireEvidence?.[alias] ?? []) {
-      const present =
-        evidence === 'modelCard'
-          ? Boolean(metadata.modelCard?.trim())
-          : (metadata.lineage?.datasets?.length ?? 0) + (metadata.lineage?.code?.length ?? 0) > 0;
-      checks.push({
-        check: evidence,
-        passed: present,
-        detail: present
-          ? `${evidence === 'modelCard' ? 'model card' : 'lineage'} present`
-          : `no ${evidence === 'modelCard' ? 'model card' : 'lineage'}`,
-      });
-    }
-    return { passed: checks.every((check) => check.passed), checks };
+    const evidence = await this.evidence(model, number, alias);
+    const decisions = this.policies.map((policy) => evaluatePolicy(policy, evidence));
+    const checks = decisions.flatMap((decision) =>
+      decision.rules
+        .filter((rule) => !rule.skipped)
+        .map((rule) => ({ check: rule.id, passed: rule.passed, detail: rule.reason })),
+    );
+    return { passed: decisions.every((decision) => decision.passed), checks, decisions };
   }
 
   /**
@@ -189,7 +172,7 @@ export class Promotions {
           alias,
           passed: gate.passed ? 1 : 0,
           checks: JSON.stringify(gate.checks),
-          decision: gate.decision === undefined ? null : JSON.stringify(gate.decision),
+          decision: JSON.stringify(gate.decisions),
           decided_at: now,
           requested_by: principal.id,
         })

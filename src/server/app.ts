@@ -1,6 +1,7 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -9,7 +10,8 @@ import {
 } from 'fastify-type-provider-zod';
 import { type Buckets, DatabaseSink, type GatewayConfig, gatewayRoutes } from '../gateway/index.js';
 import type { TrustAnchor } from '../integrity/index.js';
-import { IncidentError, Monitor } from '../monitor/index.js';
+import { IncidentError, Monitor, operationalEvidence } from '../monitor/index.js';
+import type { GatePolicy, Policy } from '../policy/index.js';
 import {
   AuditTrail,
   authenticate,
@@ -17,7 +19,6 @@ import {
   DestinationPolicy,
   deliverWebhook,
   EvidenceStore,
-  type GatePolicy,
   ModelRegistry,
   OidcAuthenticator,
   type OidcConfig,
@@ -61,6 +62,8 @@ export interface AppDeps {
   readonly trust?: readonly TrustAnchor[];
   /** What promotions must show (approvals per alias); default: one approval for production. */
   readonly gatePolicy?: GatePolicy;
+  /** Policies every promotion must pass besides the change-control settings (`serve --gate-policy`). */
+  readonly gatePolicies?: readonly Policy[];
   /** Webhooks: destinations, CIDR ranges allowed despite being private, and how often to send. */
   readonly webhooks?: {
     readonly hooks: readonly WebhookConfig[];
@@ -75,6 +78,11 @@ export interface AppDeps {
   readonly monitor?: { readonly intervalMs?: number; readonly allow?: readonly string[] };
   /** Failed authentications allowed per client address per minute before 429. */
   readonly maxFailedAuthPerMinute?: number;
+  /**
+   * The built web dashboard (`dist/web`), served at `/`. Its files are public: they hold no data,
+   * which the dashboard reads from the API with the user's token like any other client.
+   */
+  readonly dashboardDir?: string;
 }
 
 /** What every route declares: the permission it needs, or that it is public. There is no default. */
@@ -132,7 +140,11 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     { failOn: deps.failOn ?? 'high', maxArtifactBytes: deps.maxArtifactBytes ?? 64 * 2 ** 30 },
     audit,
   );
-  const promotions = new Promotions(deps.database, audit, deps.gatePolicy);
+  const promotions = new Promotions(deps.database, audit, {
+    ...(deps.gatePolicy ? { settings: deps.gatePolicy } : {}),
+    policies: deps.gatePolicies ?? [],
+    operational: (model, version) => operationalEvidence(deps.database, model, version),
+  });
   if (deps.webhooks && deps.webhooks.hooks.length > 0) {
     const dispatcher = new WebhookDispatcher(
       audit,
@@ -272,8 +284,46 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   registerEvidenceRoutes(app, context);
   registerAdminRoutes(app, context);
   registerAuditRoutes(app, context);
+  if (deps.dashboardDir) await registerDashboard(app, deps.dashboardDir);
 
   return app;
+}
+
+/** The dashboard may load its own scripts and styles and call this server's API, nothing else. */
+const DASHBOARD_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'self'",
+].join('; ');
+
+/**
+ * The dashboard's static files: `index.html` at `/` and the hashed build assets under `/assets/`.
+ * Routing happens in the URL fragment, so no other path is needed; `send` refuses traversal.
+ */
+async function registerDashboard(app: FastifyInstance, root: string): Promise<void> {
+  await app.register(fastifyStatic, { root, serve: false });
+  const publicRoute = { config: { access: { public: true } as const }, schema: { hide: true } };
+  const secure = (reply: FastifyReply) =>
+    reply
+      .header('content-security-policy', DASHBOARD_CSP)
+      .header('x-content-type-options', 'nosniff')
+      .header('referrer-policy', 'no-referrer')
+      .header('x-frame-options', 'DENY');
+  app.get('/', publicRoute, (_request, reply) =>
+    secure(reply).header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false }),
+  );
+  // Asset names carry their content hash: they never change, so browsers may keep them for good.
+  app.get('/assets/*', publicRoute, (request, reply) =>
+    secure(reply)
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .sendFile(`assets/${(request.params as { '*': string })['*']}`, { cacheControl: false, dotfiles: 'deny' }),
+  );
 }
 
 /** Runs the monitor's checks every `intervalMs`, never two at once; stops with the app. */

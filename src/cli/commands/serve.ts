@@ -1,7 +1,8 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { watch } from 'node:fs';
+import { existsSync, watch } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { Buckets, GatewayConfig } from '../../gateway/index.js';
 import type { TrustAnchor } from '../../integrity/index.js';
@@ -19,6 +20,7 @@ interface ServeFlags {
   readonly trustKey?: string[];
   readonly trustRoot?: string[];
   readonly requireSignature?: string[];
+  readonly gatePolicy?: string[];
   readonly webhook?: string[];
   readonly webhookAllow?: string[];
   readonly monitorInterval: string;
@@ -37,6 +39,10 @@ export function registerServe(program: Command, io: Io): void {
     .option('--trust-key <pems...>', 'public keys that signatures attached to versions must verify with')
     .option('--trust-root <pems...>', 'root certificates for signatures carrying a certificate chain')
     .option('--require-signature <aliases...>', 'aliases that may only point to versions with a verified signature')
+    .option(
+      '--gate-policy <policies...>',
+      'policies every promotion must pass (files or pack:<name>, e.g. pack:baseline)',
+    )
     .option('--webhook <urls...>', 'send audit events to these URLs, signed with $MLSECOPS_WEBHOOK_SECRET')
     .option('--webhook-allow <cidrs...>', 'private address ranges webhooks may reach (refused by default)')
     .option('--monitor-interval <seconds>', 'check monitored models every this many seconds (0: only on request)', '60')
@@ -46,12 +52,14 @@ export function registerServe(program: Command, io: Io): void {
       const [
         { createApp },
         { LocalBlobStore, openDatabase, S3BlobStore },
-        { bootstrapAdmin, defaultGatePolicy },
+        { bootstrapAdmin },
+        { defaultGatePolicy },
         integrity,
       ] = await Promise.all([
         import('../../server/index.js'),
         import('../../store/index.js'),
         import('../../registry/index.js'),
+        import('../../policy/index.js'),
         import('../../integrity/index.js'),
       ]);
       const { certificatesFromPem, publicKeyFromPem } = integrity;
@@ -87,22 +95,31 @@ export function registerServe(program: Command, io: Io): void {
       for (const path of flags.trustRoot ?? []) roots.push(...certificatesFromPem(await readText(path)));
       if (roots.length) trust.push({ kind: 'certificate-chain', roots });
       const gatePolicy = { ...defaultGatePolicy, requireSignature: flags.requireSignature ?? [] };
+      const gatePolicies = await loadGatePolicies(flags.gatePolicy ?? []);
       const oidc = flags.oidcConfig ? await readOidcConfig(flags.oidcConfig) : undefined;
       const gateway = flags.gatewayConfig ? await mountedGateway(flags.gatewayConfig, io) : undefined;
+      const dashboard = dashboardDir();
       const app = await createApp({
         database,
         blobs,
         auditKey,
         trust,
         gatePolicy,
+        gatePolicies,
         ...(oidc ? { oidc } : {}),
         ...(gateway ? { gateway } : {}),
         logger: { level: 'info' },
         ...(webhooks ? { webhooks } : {}),
         monitor: { intervalMs: monitorSeconds * 1000, allow: flags.alertAllow ?? [] },
+        ...(dashboard ? { dashboardDir: dashboard } : {}),
       });
       const address = await app.listen({ host: flags.host, port });
       io.stderr.write(`mlsecops registry listening on ${address} (OpenAPI at ${address}/openapi.json)\n`);
+      io.stderr.write(
+        dashboard
+          ? `Dashboard at ${address}/ (sign in with an API token)\n`
+          : 'No dashboard: it is not built (npm run build)\n',
+      );
       const stop = async () => {
         await app.close();
         await database.close();
@@ -111,6 +128,28 @@ export function registerServe(program: Command, io: Io): void {
       process.once('SIGTERM', stop);
       await new Promise<void>((resolve) => app.server.once('close', () => resolve()));
     });
+}
+
+/**
+ * The built dashboard: `dist/web`, beside `dist/cli` where this file is compiled to. Undefined when
+ * it has not been built (running from source with tsx).
+ */
+function dashboardDir(): string | undefined {
+  const dir = fileURLToPath(new URL('../../web/', import.meta.url));
+  return existsSync(join(dir, 'index.html')) ? dir : undefined;
+}
+
+/** Policies for the promotion gate, checked before the server starts: a bad one stops it with its errors. */
+async function loadGatePolicies(references: readonly string[]) {
+  if (references.length === 0) return [];
+  const { loadPolicy, PolicyError } = await import('../../policy/index.js');
+  return Promise.all(
+    references.map((reference) =>
+      loadPolicy(reference).catch((error: unknown) => {
+        throw error instanceof PolicyError ? new CliError('BAD_ARGUMENTS', error.message) : error;
+      }),
+    ),
+  );
 }
 
 /**

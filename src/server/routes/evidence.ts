@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { findingSchema, severitySchema } from '../../contracts/index.js';
-import { attachableKinds, evidenceKinds, MAX_EVIDENCE_BYTES } from '../../registry/index.js';
+import { evidenceSchema, findingSchema, severitySchema } from '../../contracts/index.js';
+import { ALIAS_NAME, attachableKinds, evidenceKinds, MAX_EVIDENCE_BYTES } from '../../registry/index.js';
 import { errorSchema, versionParams } from '../schemas.js';
 import type { RouteContext, ZodApp } from './context.js';
 
@@ -26,7 +26,7 @@ const list = (value: unknown) => (typeof value === 'string' ? value.split(',').f
 
 /** Evidence attached to versions: the registry's scan reports, data scans, assessments, attestations. */
 export function registerEvidenceRoutes(app: ZodApp, context: RouteContext): void {
-  const { evidence } = context;
+  const { evidence, promotions } = context;
   const read = { access: { permission: 'model:read' } } as const;
 
   app.get(
@@ -73,6 +73,19 @@ export function registerEvidenceRoutes(app: ZodApp, context: RouteContext): void
       },
     },
     async (request) => evidence.document(request.params.name, request.params.number, request.params.id),
+  );
+
+  app.get(
+    '/api/v1/models/:name/versions/:number/evidence-document',
+    {
+      config: read,
+      schema: {
+        params: versionParams,
+        querystring: z.object({ alias: z.string().regex(ALIAS_NAME).optional() }),
+        response: { 200: evidenceSchema, 404: errorSchema },
+      },
+    },
+    async (request) => promotions.evidence(request.params.name, request.params.number, request.query.alias ?? null),
   );
 
   app.get(

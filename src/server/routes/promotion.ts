@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { gateDecisionSchema } from '../../contracts/index.js';
 import { ALIAS_NAME } from '../../registry/index.js';
 import { errorSchema, modelParams, versionParams } from '../schemas.js';
 import type { RouteContext, ZodApp } from './context.js';
@@ -10,6 +11,7 @@ export function registerPromotionRoutes(app: ZodApp, context: RouteContext): voi
   const gateSchema = z.object({
     passed: z.boolean(),
     checks: z.array(z.object({ check: z.string(), passed: z.boolean(), detail: z.string() })),
+    decisions: z.array(gateDecisionSchema),
   });
 
   app.post(

@@ -1,0 +1,143 @@
+import type { Evidence, Severity } from '../contracts/index.js';
+import { emptyEvidence, severities } from '../contracts/index.js';
+import type { Database } from '../store/index.js';
+import { RegistryError } from './errors.js';
+import type { EvidenceStore, EvidenceSummary } from './evidence.js';
+
+/** What happens to a version in production, from services the registry does not own (the monitor). */
+export interface OperationalEvidence {
+  readonly incidents: Evidence['incidents'];
+  readonly drift: Evidence['drift'];
+}
+
+/** Operational evidence for a version nobody monitors. */
+export const noOperationalEvidence = async (): Promise<OperationalEvidence> => {
+  const { incidents, drift } = emptyEvidence(EMPTY_SUBJECT);
+  return { incidents, drift };
+};
+const EMPTY_SUBJECT = { kind: 'registry', name: '', version: null, digest: null, alias: null } as const;
+
+export type OperationalSource = (model: string, version: number) => Promise<OperationalEvidence>;
+
+function zeroes(): Record<Severity, number> {
+  return Object.fromEntries(severities.map((severity) => [severity, 0])) as Record<Severity, number>;
+}
+
+interface StoredMetadata {
+  signature?: { verified: boolean; signer: string; subject: string };
+  modelCard?: string;
+  lineage?: Partial<Evidence['lineage']>;
+}
+
+/**
+ * The evidence document of a registry version, as the policy engine reads it: built from what the
+ * registry stores (scan and attached reports, signature, annotations, approvals) and what the
+ * monitor knows (incidents, drift). Nothing is re-derived: reports are read as they were stored.
+ */
+export async function versionEvidence(
+  database: Database,
+  store: EvidenceStore,
+  operational: OperationalSource,
+  model: string,
+  number: number,
+  alias: string | null,
+  cardFields: (text: string) => Record<string, string>,
+): Promise<Evidence> {
+  const version = await database.db
+    .selectFrom('model_versions')
+    .innerJoin('models', 'models.id', 'model_versions.model_id')
+    .select([
+      'model_versions.id',
+      'model_versions.status',
+      'model_versions.artifact_digest as digest',
+      'model_versions.created_by',
+      'model_versions.metadata',
+    ])
+    .where('models.name', '=', model)
+    .where('model_versions.number', '=', number)
+    .executeTakeFirst();
+  if (!version) throw new RegistryError('NOT_FOUND', `no version ${number} of ${model}`);
+  const metadata = JSON.parse(version.metadata) as StoredMetadata;
+  const records = await store.list(model, number);
+  const newest = new Map<string, EvidenceSummary & { kind: string; name: string }>();
+  for (const record of records) {
+    newest.set(`${record.kind}\u0000${record.name}`, { ...record.summary, kind: record.kind, name: record.name });
+  }
+  const of = (kind: string) => [...newest.values()].filter((summary) => summary.kind === kind);
+  const scan = of('scan').at(-1);
+  const dataScans = of('data-scan');
+  const decisions = await database.db
+    .selectFrom('approvals')
+    .innerJoin('principals', 'principals.id', 'approvals.principal_id')
+    .select(['approvals.decision', 'approvals.principal_id', 'principals.name'])
+    .where('approvals.version_id', '=', version.id)
+    .execute();
+  const approvers = decisions.filter((d) => d.decision === 'approve' && d.principal_id !== version.created_by);
+  const card = metadata.modelCard?.trim() ?? '';
+  const { incidents, drift } = await operational(model, number);
+  return {
+    schemaVersion: 1,
+    subject: {
+      kind: 'registry',
+      name: model,
+      version: number,
+      digest: version.digest ? `sha256:${version.digest}` : null,
+      alias,
+    },
+    scan: {
+      present: scan !== undefined,
+      status: version.status,
+      findings: scan?.findings ?? 0,
+      bySeverity: { ...zeroes(), ...scan?.bySeverity },
+      rules: scan?.rules ?? [],
+      errors: scan?.errors ?? 0,
+    },
+    dataScan: {
+      present: dataScans.length > 0,
+      datasets: dataScans.length,
+      findings: dataScans.reduce((sum, summary) => sum + (summary.findings ?? 0), 0),
+      bySeverity: Object.fromEntries(
+        severities.map((severity) => [
+          severity,
+          dataScans.reduce((sum, summary) => sum + (summary.bySeverity?.[severity] ?? 0), 0),
+        ]),
+      ) as Record<Severity, number>,
+      rules: [...new Set(dataScans.flatMap((summary) => summary.rules ?? []))],
+    },
+    signature: {
+      present: metadata.signature !== undefined,
+      verified: metadata.signature?.verified === true,
+      signer: metadata.signature?.signer ?? '',
+      subject: metadata.signature?.subject ?? '',
+    },
+    attestations: { provenance: of('provenance').length > 0, bom: of('bom').length > 0 },
+    modelCard: { present: card.length > 0, fields: card ? cardFields(card) : {}, length: card.length },
+    lineage: {
+      datasets: metadata.lineage?.datasets ?? [],
+      code: metadata.lineage?.code ?? [],
+      parents: metadata.lineage?.parents ?? [],
+    },
+    incidents,
+    drift,
+    approvals: {
+      approved: approvers.length,
+      rejected: decisions.filter((d) => d.decision === 'reject').length,
+      approvers: approvers.map((d) => d.name),
+    },
+    assessments: assessmentEvidence(of('assessment')),
+  };
+}
+
+/**
+ * Assessment reports by what they assessed: attached with a name starting `robustness`, `llm` or
+ * `explain` (as `mlsecops assess` names them), counted by their findings.
+ */
+function assessmentEvidence(summaries: readonly (EvidenceSummary & { name: string })[]): Evidence['assessments'] {
+  const family = (prefix: string) => summaries.filter((summary) => summary.name.startsWith(prefix));
+  const findings = (prefix: string) => family(prefix).reduce((sum, summary) => sum + (summary.findings ?? 0), 0);
+  return {
+    robustness: { present: family('robustness').length > 0, robustAccuracy: 0 },
+    llm: { present: family('llm').length > 0, failedProbes: findings('llm') },
+    explain: { present: family('explain').length > 0, suspicious: findings('explain') },
+  };
+}
