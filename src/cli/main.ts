@@ -14,6 +14,7 @@ import { registerGateway } from './commands/gateway.js';
 import { registerMonitorClient } from './commands/monitor.js';
 import { registerProfile } from './commands/profile.js';
 import { registerRegistryClient } from './commands/registry-client.js';
+import { registerReport } from './commands/report.js';
 import { registerScan } from './commands/scan.js';
 import { registerServe } from './commands/serve.js';
 import type { Io } from './commands/shared.js';
@@ -50,6 +51,7 @@ export function buildProgram(io: Io): Command {
   registerMonitorClient(program, io);
   registerAudit(program, io);
   registerRegistryClient(program, io);
+  registerReport(program, io);
   return program;
 }
 

@@ -22,7 +22,7 @@ interface SourceFlags {
   readonly export?: string;
 }
 
-async function fetchExport(client: RegistryClient): Promise<AuditExport> {
+export async function fetchExport(client: RegistryClient): Promise<AuditExport> {
   const key = await client.json<{ name: string; origin: string; pem: string }>('/api/v1/audit/key');
   // The checkpoint first: entries appended meanwhile are beyond its size and left out below.
   const checkpoint = await (await client.request('/api/v1/audit/checkpoint')).text();

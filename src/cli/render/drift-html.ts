@@ -2,9 +2,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { DriftReport } from '../../contracts/index.js';
 import { columnHistogram, formatNumber, type ReferenceProfile } from '../../drift/index.js';
 import { multivariateLine } from './drift-text.js';
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+import { escapeHtml } from './html.js';
 
 /** The chart libraries, loaded when a report is drawn: the CLI starts faster without them. */
 async function chartLibraries() {
