@@ -7,6 +7,7 @@ import { registerAttest, registerVerifyAttestation } from './commands/attest.js'
 import { registerAudit } from './commands/audit.js';
 import { registerBom } from './commands/bom.js';
 import { registerData } from './commands/data-scan.js';
+import { registerDemo } from './commands/demo.js';
 import { registerDigest } from './commands/digest.js';
 import { registerDrift } from './commands/drift.js';
 import { registerGate } from './commands/gate.js';
@@ -52,6 +53,7 @@ export function buildProgram(io: Io): Command {
   registerAudit(program, io);
   registerRegistryClient(program, io);
   registerReport(program, io);
+  registerDemo(program, io);
   return program;
 }
 
