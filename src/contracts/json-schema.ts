@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { driftReportSchema } from './drift.js';
+import { evidenceSchema, gateDecisionSchema } from './evidence.js';
 import { findingSchema } from './finding.js';
 import { reportSchema } from './report.js';
 
@@ -7,6 +8,8 @@ import { reportSchema } from './report.js';
 export function contractJsonSchemas(): Record<string, unknown> {
   return {
     'drift-report.schema.json': z.toJSONSchema(driftReportSchema, { target: 'draft-2020-12' }),
+    'evidence.schema.json': z.toJSONSchema(evidenceSchema, { target: 'draft-2020-12' }),
+    'gate-decision.schema.json': z.toJSONSchema(gateDecisionSchema, { target: 'draft-2020-12' }),
     'finding.schema.json': z.toJSONSchema(findingSchema, { target: 'draft-2020-12' }),
     'report.schema.json': z.toJSONSchema(reportSchema, { target: 'draft-2020-12' }),
   };

@@ -36,7 +36,8 @@ export type Summary = z.infer<typeof summarySchema>;
 
 export const reportSchema = z.object({
   schemaVersion: z.literal(reportSchemaVersion),
-  kind: z.enum(['model-scan', 'data-scan']),
+  /** What produced it: a model scan, a data scan, a policy gate (findings are the failed rules), an assessment. */
+  kind: z.enum(['model-scan', 'data-scan', 'policy-gate', 'assessment']),
   tool: z.object({ name: z.literal('mlsecops'), version: z.string() }),
   startedAt: z.string().datetime(),
   finishedAt: z.string().datetime(),

@@ -54,7 +54,7 @@ export function decisionToReport(decision: GateDecision, policy: Policy, target:
     }));
   // The report contract has no kind for gate decisions yet; a decision is about a model.
   return buildReport({
-    kind: 'model-scan',
+    kind: 'policy-gate',
     version: toolVersion,
     startedAt: decision.evaluatedAt,
     targets: [target],

@@ -5,7 +5,7 @@ import { describeLocation } from './location.js';
 export function renderMarkdown(report: Report): string {
   const { summary } = report;
   const lines = [
-    report.kind === 'data-scan' ? '## mlsecops data scan' : '## mlsecops model scan',
+    `## mlsecops ${{ 'model-scan': 'model scan', 'data-scan': 'data scan', 'policy-gate': 'policy gate', assessment: 'assessment' }[report.kind]}`,
     '',
     `${summary.files} file(s) scanned, ${summary.findings} finding(s)${summary.highest ? `, highest severity **${summary.highest}**` : ''}.`,
     '',
