@@ -78,6 +78,12 @@ export const evidenceSchema = z.object({
     share: z.number().min(0).max(1).describe('share of drifted columns in the last check'),
     checkedAt: z.string().describe('when the last check ran (ISO 8601), or ""'),
   }),
+  audit: z.object({
+    entries: count.describe("entries about this version in the registry's tamper-evident audit log (0 for a folder)"),
+  }),
+  monitoring: z.object({
+    monitored: z.boolean().describe('the monitor has a reference profile for this version (production drift checks)'),
+  }),
   approvals: z.object({
     approved: count.describe('approvals recorded'),
     rejected: count.describe('rejections recorded'),
@@ -115,6 +121,8 @@ export function emptyEvidence(subject: EvidenceSubject): Evidence {
     lineage: { datasets: [], code: [], parents: [] },
     incidents: { open: 0, openBySeverity: zeroCounts() },
     drift: { checked: false, drifted: false, share: 0, checkedAt: '' },
+    audit: { entries: 0 },
+    monitoring: { monitored: false },
     approvals: { approved: 0, rejected: 0, approvers: [] },
     assessments: {
       robustness: { present: false, robustAccuracy: 0 },

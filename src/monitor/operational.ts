@@ -3,14 +3,14 @@ import type { Database } from '../store/index.js';
 
 /**
  * What production says about a model version, for gates: its open (unresolved) incidents by
- * severity, and the newest drift check of that version. Incidents are per model: an incident on any
+ * severity, whether the version is monitored, and the newest drift check of that version. Incidents are per model: an incident on any
  * version of a model holds back the promotion of every version until it is resolved.
  */
 export async function operationalEvidence(
   database: Database,
   model: string,
   version: number,
-): Promise<Pick<Evidence, 'incidents' | 'drift'>> {
+): Promise<Pick<Evidence, 'incidents' | 'drift' | 'monitoring'>> {
   const open = await database.db
     .selectFrom('incidents')
     .select(['severity'])
@@ -27,7 +27,14 @@ export async function operationalEvidence(
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
+  const reference = await database.db
+    .selectFrom('monitor_references')
+    .select('id')
+    .where('model', '=', model)
+    .where('version', '=', version)
+    .executeTakeFirst();
   return {
+    monitoring: { monitored: reference !== undefined },
     incidents: { open: open.length, openBySeverity },
     drift: check
       ? { checked: true, drifted: check.drifted === 1, share: check.share, checkedAt: check.at }

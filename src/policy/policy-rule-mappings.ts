@@ -131,6 +131,20 @@ export const policyRuleMappings: readonly Mapping[] = [
     reason: 'Production data still looks like the data the model was validated on.',
   },
   {
+    rules: ['policy.audit-trail'],
+    frameworks: { nistAiRmf: ['GOVERN 1.6'], euAiAct: ['Art. 12(1)'] },
+    reason: 'Uploads, scans, evidence, approvals and promotions are logged automatically in a tamper-evident log.',
+  },
+  {
+    rules: ['policy.monitored'],
+    frameworks: {
+      atlasMitigations: ['AML.M0024'],
+      nistAiRmf: ['MEASURE 2.4', 'MANAGE 4.1'],
+      euAiAct: ['Art. 12(1)', 'Art. 72'],
+    },
+    reason: 'Production inputs are logged and checked against the training profile after release.',
+  },
+  {
     rules: ['policy.assessed', 'policy.robust-accuracy'],
     frameworks: {
       owaspMl: ['ML01'],

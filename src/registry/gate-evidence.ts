@@ -5,15 +5,12 @@ import { RegistryError } from './errors.js';
 import type { EvidenceStore, EvidenceSummary } from './evidence.js';
 
 /** What happens to a version in production, from services the registry does not own (the monitor). */
-export interface OperationalEvidence {
-  readonly incidents: Evidence['incidents'];
-  readonly drift: Evidence['drift'];
-}
+export type OperationalEvidence = Pick<Evidence, 'incidents' | 'drift' | 'monitoring'>;
 
 /** Operational evidence for a version nobody monitors. */
 export const noOperationalEvidence = async (): Promise<OperationalEvidence> => {
-  const { incidents, drift } = emptyEvidence(EMPTY_SUBJECT);
-  return { incidents, drift };
+  const { incidents, drift, monitoring } = emptyEvidence(EMPTY_SUBJECT);
+  return { incidents, drift, monitoring };
 };
 const EMPTY_SUBJECT = { kind: 'registry', name: '', version: null, digest: null, alias: null } as const;
 
@@ -74,7 +71,8 @@ export async function versionEvidence(
     .execute();
   const approvers = decisions.filter((d) => d.decision === 'approve' && d.principal_id !== version.created_by);
   const card = metadata.modelCard?.trim() ?? '';
-  const { incidents, drift } = await operational(model, number);
+  const { incidents, drift, monitoring } = await operational(model, number);
+  const audit = { entries: await auditEntriesAbout(database, model, number) };
   return {
     schemaVersion: 1,
     subject: {
@@ -119,6 +117,8 @@ export async function versionEvidence(
     },
     incidents,
     drift,
+    audit,
+    monitoring,
     approvals: {
       approved: approvers.length,
       rejected: decisions.filter((d) => d.decision === 'reject').length,
@@ -126,6 +126,20 @@ export async function versionEvidence(
     },
     assessments: assessmentEvidence(of('assessment')),
   };
+}
+
+/** Entries of the audit log whose details name this model and version. */
+async function auditEntriesAbout(database: Database, model: string, version: number): Promise<number> {
+  // A substring test narrows the scan (entries are canonical JSON); the parse decides.
+  const bodies = await database.db
+    .selectFrom('audit_entries')
+    .select('body')
+    .where('body', 'like', `%"model":${JSON.stringify(model)}%`)
+    .execute();
+  return bodies.filter(({ body }) => {
+    const details = (JSON.parse(body) as { details?: { model?: unknown; version?: unknown } }).details;
+    return details?.model === model && details.version === version;
+  }).length;
 }
 
 /**

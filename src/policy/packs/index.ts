@@ -38,6 +38,8 @@ export const packs = {
       'policy.lineage-datasets',
       'policy.production-approved',
       'policy.no-drift',
+      'policy.audit-trail',
+      'policy.monitored',
       'policy.assessed',
       'policy.robust-accuracy',
       'policy.llm-probes-pass',
@@ -77,6 +79,7 @@ export const packs = {
   'mitre-atlas': {
     description: 'Rules that check MITRE ATLAS mitigations and look for evidence of ATLAS techniques.',
     rules: [
+      'policy.monitored',
       'policy.scan-present',
       'policy.no-critical-findings',
       'policy.no-high-findings',
@@ -93,6 +96,8 @@ export const packs = {
   'nist-ai-rmf': {
     description: 'Rules that produce evidence for NIST AI RMF 1.0 subcategories (MAP, MEASURE, MANAGE).',
     rules: [
+      'policy.audit-trail',
+      'policy.monitored',
       'policy.model-card-intended-use',
       'policy.scan-present',
       'policy.no-critical-findings',
@@ -110,6 +115,8 @@ export const packs = {
   'eu-ai-act': {
     description: 'Rules that produce evidence for EU AI Act obligations on high-risk systems (Art. 10–17, 72–73).',
     rules: [
+      'policy.audit-trail',
+      'policy.monitored',
       'policy.model-card-intended-use',
       'policy.bom-present',
       'policy.data-scanned',

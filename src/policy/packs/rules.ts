@@ -154,6 +154,24 @@ export const packRules = {
     reason: 'string(int(drift.share * 100.0)) + "% of columns drifted at " + drift.checkedAt',
     remediation: 'Investigate the drifted columns; retrain or roll back before promoting.',
   },
+  'policy.audit-trail': {
+    title: 'Every change to the version is in the tamper-evident audit log',
+    severity: 'medium',
+    when: 'subject.kind == "registry"',
+    expr: 'audit.entries > 0',
+    reason: 'string(audit.entries) + " audit log entries about this version"',
+    remediation: 'Keep models in the registry: uploads, scans, evidence, approvals and promotions are recorded there.',
+  },
+  'policy.monitored': {
+    title: 'Production drift monitoring is set up',
+    severity: 'medium',
+    when: 'subject.kind == "registry" && subject.alias == "production"',
+    expr: 'monitoring.monitored',
+    reason:
+      'monitoring.monitored ? "a reference profile is registered with the monitor" : "the monitor has no reference profile for this version"',
+    remediation:
+      'Register the training data profile (mlsecops monitor reference) so production inputs are checked for drift.',
+  },
   'policy.assessed': {
     title: 'The model was assessed',
     severity: 'medium',
