@@ -45,5 +45,7 @@ export const reportSchema = z.object({
   files: z.array(fileResultSchema),
   findings: z.array(findingSchema),
   summary: summarySchema,
+  /** Measurements of an assessment (e.g. `cleanAccuracy`, `robustAccuracy`, `failedProbes`), for gates. */
+  metrics: z.record(z.string(), z.number()).optional(),
 });
 export type Report = z.infer<typeof reportSchema>;

@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evidenceSchema } from '../contracts/index.js';
+import { buildReport, evidenceSchema } from '../contracts/index.js';
 import { scanData } from '../data/index.js';
 import { driftReport, profileDataset } from '../drift/index.js';
 import { buildBom, keySigner, provenanceStatement, serializationFor, signModel } from '../integrity/index.js';
@@ -148,8 +148,21 @@ describe('collectDirectoryEvidence', () => {
   });
 
   it('adds data-scan reports, assessments and a drift report given by the caller', async () => {
-    writeFileSync(at('robustness.json'), JSON.stringify({ kind: 'robustness', robustAccuracy: 0.61, attack: 'pgd' }));
-    writeFileSync(at('probes.json'), JSON.stringify({ kind: 'llm-probes', failedProbes: 2 }));
+    // Assessment reports as `mlsecops assess` writes them: kind assessment, with their metrics.
+    const assessment = (metrics: Record<string, number>) =>
+      JSON.stringify({
+        ...buildReport({
+          kind: 'assessment',
+          version: '0',
+          startedAt: new Date().toISOString(),
+          targets: [],
+          files: [],
+          findings: [],
+        }),
+        metrics,
+      });
+    writeFileSync(at('robustness.json'), assessment({ cleanAccuracy: 0.97, robustAccuracy: 0.61 }));
+    writeFileSync(at('probes.json'), assessment({ probes: 40, failedProbes: 2 }));
     // A drift report from the drift engine: the current data's only column moved far from the reference.
     const column = (offset: number) => `x\n${Array.from({ length: 200 }, (_, i) => i + offset).join('\n')}\n`;
     writeFileSync(at('reference.csv'), column(0));
@@ -179,7 +192,7 @@ describe('collectDirectoryEvidence', () => {
       { dataReports: ['scan-report.json'] },
       /data-scan report .* is not valid: .*data-scan/,
     ],
-    ['an assessment of an unknown kind', { assessments: ['odd.json'] }, /assessment .* is not valid/],
+    ['an assessment that is not a report', { assessments: ['odd.json'] }, /assessment .* is not valid/],
     ['a missing report', { dataReports: ['nowhere.json'] }, /cannot read data-scan report .*ENOENT/],
   ])('refuses %s before scanning', async (_name, files, message) => {
     writeFileSync(

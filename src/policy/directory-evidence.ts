@@ -79,7 +79,7 @@ export async function collectDirectoryEvidence(
       parents: card.baseModels.map((model) => ({ model, version: 0 })),
     };
     evidence.dataScan = dataScanEvidence(given.dataReports);
-    evidence.assessments = assessmentEvidence(given.assessments);
+    evidence.assessments = assessmentEvidence(given.assessments.map((report) => report.metrics ?? {}));
     if (given.drift) evidence.drift = driftEvidence(given.drift);
     return { evidence, notes };
   } finally {

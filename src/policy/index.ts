@@ -29,5 +29,5 @@ export type { Policy, PolicyRule } from './policy-schema.js';
 export { POLICY_API_VERSION } from './policy-schema.js';
 export { renderDecisionMarkdown, renderDecisionText } from './render.js';
 export type { Assessment } from './report-evidence.js';
-export { assessmentSchema } from './report-evidence.js';
+export { assessmentEvidence, assessmentSchema } from './report-evidence.js';
 export { decisionToReport, policyCatalog } from './to-report.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
   type DriftReport,
   type Evidence,
@@ -49,28 +49,35 @@ function distinctRules(reports: readonly Report[]): string[] {
 }
 
 /**
- * An assessment result as the gate reads it (the assessment tools write this summary): robustness
- * (accuracy under attack), LLM probes (probes failed), or explanations (suspicious attributions).
+ * An assessment report (`mlsecops assess …`, kind `assessment`), recognised by the metric it carries:
+ * `robustAccuracy` (robustness under attack), `failedProbes` (LLM red-teaming) or `suspicious`
+ * (explanations that flag leakage or a backdoor).
  */
-export const assessmentSchema = z.discriminatedUnion('kind', [
-  z.looseObject({ kind: z.literal('robustness'), robustAccuracy: z.number().min(0).max(1) }),
-  z.looseObject({ kind: z.literal('llm-probes'), failedProbes: z.number().int().nonnegative() }),
-  z.looseObject({ kind: z.literal('explain'), suspicious: z.number().int().nonnegative() }),
-]);
+export const assessmentSchema = reportSchema.refine(
+  (report) =>
+    report.kind === 'assessment' &&
+    report.metrics !== undefined &&
+    ['robustAccuracy', 'failedProbes', 'suspicious'].some((metric) => report.metrics?.[metric] !== undefined),
+  { message: 'not an assessment report (kind assessment with robustAccuracy, failedProbes or suspicious)' },
+);
 export type Assessment = z.infer<typeof assessmentSchema>;
 
-/** Assessments merged: the worst robust accuracy, the sum of failed probes and of suspicious attributions. */
-export function assessmentEvidence(assessments: readonly Assessment[]): Evidence['assessments'] {
-  const robustness = assessments.filter((a) => a.kind === 'robustness');
-  const llm = assessments.filter((a) => a.kind === 'llm-probes');
-  const explain = assessments.filter((a) => a.kind === 'explain');
+/** The metrics of assessment reports (or of their stored summaries) merged as evidence. */
+export function assessmentEvidence(metrics: readonly Readonly<Record<string, number>>[]): Evidence['assessments'] {
+  const of = (name: string) =>
+    metrics.map((m) => m[name]).filter((value): value is number => typeof value === 'number' && Number.isFinite(value));
+  const robust = of('robustAccuracy');
+  const failed = of('failedProbes');
+  const suspicious = of('suspicious');
+  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
   return {
+    // The worst robust accuracy of all robustness assessments, clamped to the contract's 0..1.
     robustness: {
-      present: robustness.length > 0,
-      robustAccuracy: robustness.length ? Math.min(...robustness.map((a) => a.robustAccuracy)) : 0,
+      present: robust.length > 0,
+      robustAccuracy: robust.length ? Math.min(1, Math.max(0, Math.min(...robust))) : 0,
     },
-    llm: { present: llm.length > 0, failedProbes: llm.reduce((sum, a) => sum + a.failedProbes, 0) },
-    explain: { present: explain.length > 0, suspicious: explain.reduce((sum, a) => sum + a.suspicious, 0) },
+    llm: { present: failed.length > 0, failedProbes: sum(failed) },
+    explain: { present: suspicious.length > 0, suspicious: sum(suspicious) },
   };
 }
 

@@ -28,6 +28,8 @@ export interface EvidenceSummary {
   readonly errors?: number;
   /** Attestations: the in-toto predicate type or the BOM format. */
   readonly type?: string;
+  /** Assessments: their measurements (robust accuracy, failed probes, suspicious features, …). */
+  readonly metrics?: Record<string, number>;
 }
 
 export interface EvidenceRecord {
@@ -95,6 +97,7 @@ export function reportSummary(report: Report): EvidenceSummary {
     rules: [...new Set(report.findings.map((finding) => finding.ruleId))],
     files: report.summary.files,
     errors: report.files.filter((file) => file.status === 'error').length,
+    ...(report.metrics ? { metrics: report.metrics } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Evidence, Severity } from '../contracts/index.js';
 import { emptyEvidence, severities } from '../contracts/index.js';
+import { assessmentEvidence } from '../policy/index.js';
 import type { Database } from '../store/index.js';
 import { RegistryError } from './errors.js';
 import type { EvidenceStore, EvidenceSummary } from './evidence.js';
@@ -124,7 +125,7 @@ export async function versionEvidence(
       rejected: decisions.filter((d) => d.decision === 'reject').length,
       approvers: approvers.map((d) => d.name),
     },
-    assessments: assessmentEvidence(of('assessment')),
+    assessments: assessmentEvidence(of('assessment').map((summary) => summary.metrics ?? {})),
   };
 }
 
@@ -140,18 +141,4 @@ async function auditEntriesAbout(database: Database, model: string, version: num
     const details = (JSON.parse(body) as { details?: { model?: unknown; version?: unknown } }).details;
     return details?.model === model && details.version === version;
   }).length;
-}
-
-/**
- * Assessment reports by what they assessed: attached with a name starting `robustness`, `llm` or
- * `explain` (as `mlsecops assess` names them), counted by their findings.
- */
-function assessmentEvidence(summaries: readonly (EvidenceSummary & { name: string })[]): Evidence['assessments'] {
-  const family = (prefix: string) => summaries.filter((summary) => summary.name.startsWith(prefix));
-  const findings = (prefix: string) => family(prefix).reduce((sum, summary) => sum + (summary.findings ?? 0), 0);
-  return {
-    robustness: { present: family('robustness').length > 0, robustAccuracy: 0 },
-    llm: { present: family('llm').length > 0, failedProbes: findings('llm') },
-    explain: { present: family('explain').length > 0, suspicious: findings('explain') },
-  };
 }

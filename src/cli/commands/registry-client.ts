@@ -21,7 +21,7 @@ interface Version {
 
 const modelPath = (model: string) => `/api/v1/models/${encodeURIComponent(model)}`;
 
-/** `push`, `pull`, `versions`, `approve`, `promote`: the registry over HTTP, never its database. */
+/** `push`, `pull`, `versions`, `attach`, `approve`, `promote`: the registry over HTTP, never its database. */
 export function registerRegistryClient(program: Command, io: Io): void {
   const client = (flags: ServerFlags) => serverClient(flags, io);
   const onServer = (command: Command) => withServer(command, io);
@@ -161,6 +161,48 @@ export function registerRegistryClient(program: Command, io: Io): void {
       });
       io.stdout.write(`${flags.reject ? 'rejected' : 'approved'} ${model} version ${version}\n`);
     });
+
+  onServer(
+    program
+      .command('attach')
+      .description('attach evidence to a version: a data scan, an assessment, a provenance statement or a BOM'),
+  )
+    .argument('<model>')
+    .argument('<version>')
+    .argument('<file>', 'the JSON document (an mlsecops report, an in-toto statement or a CycloneDX BOM)')
+    .requiredOption('--kind <kind>', 'data-scan, assessment, provenance or bom')
+    .option('--name <name>', 'what it is about, e.g. the dataset, or robustness|llm|explain for assessments')
+    .action(
+      async (model: string, version: string, file: string, flags: ServerFlags & { kind: string; name?: string }) => {
+        if (!['data-scan', 'assessment', 'provenance', 'bom'].includes(flags.kind)) {
+          throw new CliError(
+            'BAD_ARGUMENTS',
+            `--kind takes data-scan, assessment, provenance or bom, not ${flags.kind}`,
+          );
+        }
+        const size = (await stat(file).catch(() => undefined))?.size;
+        if (size === undefined) throw new CliError('PATH_NOT_FOUND', `cannot read ${file}`);
+        if (size > 32 * 1024 * 1024) throw new CliError('BAD_ARGUMENTS', `${file} is larger than 32 MiB`);
+        let document: unknown;
+        try {
+          document = JSON.parse(await readFile(file, 'utf8'));
+        } catch (error) {
+          throw new CliError('BAD_ARGUMENTS', `${file} is not JSON: ${(error as Error).message}`);
+        }
+        const name = flags.name ?? basename(file).replace(/\.json$/, '');
+        const stored = await client(flags).json<{ id: number; digest: string }>(
+          `${modelPath(model)}/versions/${Number(version)}/evidence`,
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ kind: flags.kind, name, document }),
+          },
+        );
+        io.stdout.write(
+          `attached ${flags.kind} ${name} to ${model} version ${version} (evidence ${stored.id}, sha256:${stored.digest})\n`,
+        );
+      },
+    );
 
   onServer(program.command('promote').description('point an alias at a version, through the promotion gate'))
     .argument('<model>')

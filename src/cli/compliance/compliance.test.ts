@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildReport } from '../../contracts/index.js';
 import { loadPack } from '../../policy/index.js';
 import { bootstrapAdmin } from '../../registry/index.js';
 import { createApp } from '../../server/index.js';
@@ -132,6 +133,69 @@ describe('mlsecops gate on a registry version', () => {
     );
     expect(local.code).toBe(2);
     expect((await cli(['gate', `${DEMO_MODEL}@1`, '--policy', 'pack:baseline'], {})).stderr).toMatch(/need --server/);
+  });
+});
+
+describe('assessment evidence', () => {
+  it('attaches an assessment report with mlsecops attach, and the gate reads its metrics', async () => {
+    const report = {
+      ...buildReport({
+        kind: 'assessment',
+        version: '0',
+        startedAt: new Date().toISOString(),
+        targets: ['digits.onnx'],
+        files: [],
+        findings: [],
+      }),
+      metrics: { cleanAccuracy: 0.97, robustAccuracy: 0.42 },
+    };
+    const file = join(scratch, 'robustness.json');
+    writeFileSync(file, JSON.stringify(report));
+    const attached = await cli(
+      [
+        'attach',
+        DEMO_MODEL,
+        String(seeded.versions.poisoned),
+        file,
+        '--kind',
+        'assessment',
+        '--name',
+        'robustness',
+        '--server',
+        admin.server,
+        '--token-env',
+        'ADMIN',
+      ],
+      env,
+    );
+    expect(attached.code, attached.stderr).toBe(0);
+    expect(attached.stdout).toMatch(/attached assessment robustness .* sha256:[0-9a-f]{64}/);
+    const evidence = await admin.json<{ assessments: { robustness: { present: boolean; robustAccuracy: number } } }>(
+      `${versions}/${seeded.versions.poisoned}/evidence-document`,
+    );
+    expect(evidence.assessments.robustness).toEqual({ present: true, robustAccuracy: 0.42 });
+    const strict = await cli(
+      [
+        'gate',
+        `${DEMO_MODEL}@${seeded.versions.poisoned}`,
+        '--server',
+        admin.server,
+        '--token-env',
+        'ADMIN',
+        '--policy',
+        'pack:strict',
+        '--format',
+        'json',
+      ],
+      env,
+    );
+    const rules = (JSON.parse(strict.stdout) as { rules: { id: string; passed: boolean; skipped: boolean }[] }).rules;
+    expect(rules.find((rule) => rule.id === 'policy.robust-accuracy')).toMatchObject({ passed: false, skipped: false });
+    const refused = await cli(
+      ['attach', DEMO_MODEL, '1', file, '--kind', 'weights', '--server', admin.server, '--token-env', 'ADMIN'],
+      env,
+    );
+    expect(refused.code).toBe(2);
   });
 });
 

@@ -17,6 +17,7 @@ const recordSchema = z.object({
     files: z.number().optional(),
     errors: z.number().optional(),
     type: z.string().optional(),
+    metrics: z.record(z.string(), z.number()).optional(),
   }),
   createdAt: z.string(),
   createdBy: z.string().nullable(),
