@@ -1,4 +1,5 @@
 export { buildReport, unreadFile } from './build-report.js';
+export { canonicalJson } from './canonical-json.js';
 export type { ColumnDrift, DriftReport, DriftTest } from './drift.js';
 export { columnDriftSchema, driftReportSchema, driftTestSchema, driftTests } from './drift.js';
 export type {

@@ -49,7 +49,8 @@ export const mappings: readonly Mapping[] = [
   },
   // Data scan findings.
   {
-    rules: ['data:pii'],
+    // The policy rules that refuse such findings bear on the same controls.
+    rules: ['data:pii', 'policy.no-personal-data'],
     frameworks: {
       owaspMl: ['ML03', 'ML04'],
       owaspLlm: ['LLM02'],
@@ -61,7 +62,7 @@ export const mappings: readonly Mapping[] = [
     reason: 'Personal data in training data can be recovered from the trained model by inversion or inference.',
   },
   {
-    rules: ['data:secret'],
+    rules: ['data:secret', 'policy.no-secrets-in-data'],
     frameworks: {
       owaspLlm: ['LLM02'],
       atlasTechniques: ['AML.T0055', 'AML.T0057'],

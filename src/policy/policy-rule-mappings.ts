@@ -38,28 +38,6 @@ export const policyRuleMappings: readonly Mapping[] = [
     reason: 'The training data is examined for sensitive content and manipulation before it shapes the model.',
   },
   {
-    rules: ['policy.no-secrets-in-data'],
-    frameworks: {
-      owaspLlm: ['LLM02'],
-      atlasTechniques: ['AML.T0055', 'AML.T0057'],
-      atlasMitigations: ['AML.M0007'],
-      nistAiRmf: ['MEASURE 2.7'],
-      euAiAct: ['Art. 10(2)'],
-    },
-    reason: 'Credentials in training data leak through what the model reproduces.',
-  },
-  {
-    rules: ['policy.no-personal-data'],
-    frameworks: {
-      owaspMl: ['ML03', 'ML04'],
-      owaspLlm: ['LLM02'],
-      atlasTechniques: ['AML.T0024', 'AML.T0057'],
-      nistAiRmf: ['MEASURE 2.10'],
-      euAiAct: ['Art. 10(2)'],
-    },
-    reason: 'Personal data in training data is exposed to inversion and membership inference.',
-  },
-  {
     rules: ['policy.no-backdoor-indicators'],
     frameworks: {
       owaspMl: ['ML02', 'ML10'],

@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { consistencyProof, formatCheckpoint, inclusionProof, leafHash, rootHash, signNote } from '../audit/index.js';
+import { canonicalJson } from '../contracts/index.js';
 import type { Database, RegistrySchema } from '../store/index.js';
 
 /** What happened, by whom: one entry of the registry's tamper-evident log. */
@@ -8,16 +9,6 @@ export interface AuditEvent {
   readonly kind: string;
   readonly actor: { readonly id: number; readonly name: string } | null;
   readonly details: Readonly<Record<string, unknown>>;
-}
-
-/** JSON with object keys sorted at every level: one byte sequence per entry, whoever serializes it. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, item]) => item !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
 }
 
 type Executor = Kysely<RegistrySchema> | Transaction<RegistrySchema>;

@@ -1,10 +1,17 @@
 import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { z } from 'zod';
-import { type Finding, type Report, reportSchema, type Severity, severities } from '../contracts/index.js';
+import {
+  canonicalJson,
+  type Finding,
+  type Report,
+  reportSchema,
+  type Severity,
+  severities,
+} from '../contracts/index.js';
 import type { Database, RegistrySchema } from '../store/index.js';
 import { actorOf, type Principal } from './access.js';
-import { type AuditTrail, canonicalJson } from './audit-trail.js';
+import type { AuditTrail } from './audit-trail.js';
 import { RegistryError } from './errors.js';
 
 /**

@@ -2,7 +2,6 @@ import type { Evidence, Severity } from '../contracts/index.js';
 import { emptyEvidence, severities } from '../contracts/index.js';
 import { assessmentEvidence } from '../policy/index.js';
 import type { Database } from '../store/index.js';
-import { RegistryError } from './errors.js';
 import type { EvidenceStore, EvidenceSummary } from './evidence.js';
 
 /** What happens to a version in production, from services the registry does not own (the monitor). */
@@ -36,25 +35,19 @@ export async function versionEvidence(
   database: Database,
   store: EvidenceStore,
   operational: OperationalSource,
-  model: string,
-  number: number,
-  alias: string | null,
+  version: {
+    readonly model: string;
+    readonly number: number;
+    readonly alias: string | null;
+    readonly id: number;
+    readonly status: string;
+    readonly digest: string | null;
+    readonly created_by: number;
+    readonly metadata: string;
+  },
   cardFields: (text: string) => Record<string, string>,
 ): Promise<Evidence> {
-  const version = await database.db
-    .selectFrom('model_versions')
-    .innerJoin('models', 'models.id', 'model_versions.model_id')
-    .select([
-      'model_versions.id',
-      'model_versions.status',
-      'model_versions.artifact_digest as digest',
-      'model_versions.created_by',
-      'model_versions.metadata',
-    ])
-    .where('models.name', '=', model)
-    .where('model_versions.number', '=', number)
-    .executeTakeFirst();
-  if (!version) throw new RegistryError('NOT_FOUND', `no version ${number} of ${model}`);
+  const { model, number, alias } = version;
   const metadata = JSON.parse(version.metadata) as StoredMetadata;
   const records = await store.list(model, number);
   const newest = new Map<string, EvidenceSummary & { kind: string; name: string }>();

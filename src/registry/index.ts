@@ -14,7 +14,7 @@ export {
 export type { Annotations } from './annotations.js';
 export { annotateVersion, annotationsSchema } from './annotations.js';
 export type { AuditEvent } from './audit-trail.js';
-export { AuditTrail, canonicalJson } from './audit-trail.js';
+export { AuditTrail } from './audit-trail.js';
 export { DestinationPolicy } from './destinations.js';
 export { RegistryError } from './errors.js';
 export type { EvidenceKind, EvidenceRecord, EvidenceSummary, FindingPage, FindingQuery } from './evidence.js';

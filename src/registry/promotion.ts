@@ -80,7 +80,14 @@ export class Promotions {
 
   /** The evidence document the gate reads for a version (and an alias, when one is being gated). */
   async evidence(model: string, number: number, alias: string | null): Promise<Evidence> {
-    return versionEvidence(this.database, this.store, this.operational, model, number, alias, modelCardFields);
+    const version = await this.version(model, number);
+    return versionEvidence(
+      this.database,
+      this.store,
+      this.operational,
+      { model, number, alias, ...version },
+      modelCardFields,
+    );
   }
 
   private async version(model: string, number: number) {
@@ -90,6 +97,7 @@ export class Promotions {
       .select([
         'model_versions.id',
         'model_versions.status',
+        'model_versions.artifact_digest as digest',
         'model_versions.created_by',
         'model_versions.metadata',
         'models.id as modelId',

@@ -82,6 +82,18 @@ async function annotate(
   });
 }
 
+/** Uploads an artifact the story needs to pass the upload scan; anything else stops the demo. */
+async function uploadClean(cast: Cast, model: string, artifact: string): Promise<Version> {
+  const version = await upload(cast.publisher, model, artifact);
+  if (version.status !== 'available') {
+    throw new CliError(
+      'PATH_UNREADABLE',
+      `${basename(artifact)} was ${version.status} by the upload scan; expected clean`,
+    );
+  }
+  return version;
+}
+
 /**
  * Version 1: a clean model trained on clean data, annotated, its data scan attached, signed when a
  * key the server trusts is given, approved by the reviewer and promoted to production.
@@ -94,12 +106,7 @@ export async function cleanVersion(
   log: Log,
   signingKey?: KeyObject,
 ): Promise<number> {
-  const version = await upload(cast.publisher, model, artifact);
-  if (version.status !== 'available')
-    throw new CliError(
-      'PATH_UNREADABLE',
-      `${basename(artifact)} was ${version.status} by the upload scan; expected clean`,
-    );
+  const version = await uploadClean(cast, model, artifact);
   await annotate(
     cast.publisher,
     model,
@@ -146,12 +153,7 @@ export async function poisonedVersion(
   parent: number,
   log: Log,
 ): Promise<{ version: number; gate: Gate }> {
-  const version = await upload(cast.publisher, model, artifact);
-  if (version.status !== 'available')
-    throw new CliError(
-      'PATH_UNREADABLE',
-      `${basename(artifact)} was ${version.status} by the upload scan; expected clean`,
-    );
+  const version = await uploadClean(cast, model, artifact);
   await annotate(
     cast.publisher,
     model,
