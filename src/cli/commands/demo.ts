@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { dashboardDir } from '../dashboard.js';
 import { CliError } from '../errors.js';
 import { RegistryClient } from '../http.js';
 import { type Io, serverClient } from './shared.js';
@@ -73,6 +74,11 @@ export function registerDemo(program: Command, io: Io): void {
         }
         say('');
         say(`Registry: ${server.url} (OpenAPI at ${server.url}/openapi.json)`);
+        say(
+          dashboardDir()
+            ? `Dashboard: ${server.url}/ (sign in with the admin token)`
+            : 'Dashboard: not built here (npm run build)',
+        );
         say(`Admin token (sign in with it): ${server.adminToken}`);
         say('');
         if (!flags.serve) {

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import type { Buckets, GatewayConfig } from '../../gateway/index.js';
 import type { TrustAnchor } from '../../integrity/index.js';
 import type { OidcConfig } from '../../registry/index.js';
+import { dashboardDir } from '../dashboard.js';
 import { CliError } from '../errors.js';
 import type { Io } from './shared.js';
 import { readText } from './sign.js';
@@ -128,15 +129,6 @@ export function registerServe(program: Command, io: Io): void {
       process.once('SIGTERM', stop);
       await new Promise<void>((resolve) => app.server.once('close', () => resolve()));
     });
-}
-
-/**
- * The built dashboard: `dist/web`, beside `dist/cli` where this file is compiled to. Undefined when
- * it has not been built (running from source with tsx).
- */
-function dashboardDir(): string | undefined {
-  const dir = fileURLToPath(new URL('../../web/', import.meta.url));
-  return existsSync(join(dir, 'index.html')) ? dir : undefined;
 }
 
 /** Policies for the promotion gate, checked before the server starts: a bad one stops it with its errors. */

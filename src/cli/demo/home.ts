@@ -6,6 +6,7 @@ import { loadPack } from '../../policy/index.js';
 import { bootstrapAdmin } from '../../registry/index.js';
 import { createApp } from '../../server/index.js';
 import { LocalBlobStore, openDatabase } from '../../store/index.js';
+import { dashboardDir } from '../dashboard.js';
 import { CliError } from '../errors.js';
 
 /**
@@ -85,6 +86,7 @@ export async function startDemoServer(
       throw new CliError('BAD_ARGUMENTS', `${dir} has a database but no ${ADMIN_TOKEN}: start over with --reset`);
     const auditKey = await keyIn(dir, 'audit-ed25519');
     const signingKey = await keyIn(dir, 'demo-signing');
+    const dashboard = dashboardDir();
     app = await createApp({
       database,
       blobs,
@@ -94,6 +96,7 @@ export async function startDemoServer(
       monitor: { intervalMs: 60_000, allow: [] },
       // The baseline pack beside the approvals: version 2's poisoned data blocks it on its own.
       gatePolicies: [loadPack('baseline')],
+      ...(dashboard ? { dashboardDir: dashboard } : {}),
     });
     const url = await app.listen(listen);
     const started = app;
