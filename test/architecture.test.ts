@@ -19,6 +19,7 @@ const layerOf: Record<string, string> = {
   registry: 'service',
   gateway: 'service',
   monitor: 'service',
+  assess: 'service',
   cli: 'face',
   server: 'face',
 };

@@ -3,6 +3,7 @@ import { exitCodes } from '../contracts/index.js';
 import { BundleError, ModelPathError } from '../integrity/index.js';
 import { PathError } from '../scan/index.js';
 import { toolVersion } from '../version.js';
+import { registerAssess } from './commands/assess.js';
 import { registerAttest, registerVerifyAttestation } from './commands/attest.js';
 import { registerAudit } from './commands/audit.js';
 import { registerBom } from './commands/bom.js';
@@ -53,6 +54,7 @@ export function buildProgram(io: Io): Command {
   registerAudit(program, io);
   registerRegistryClient(program, io);
   registerReport(program, io);
+  registerAssess(program, io);
   registerDemo(program, io);
   return program;
 }

@@ -111,4 +111,84 @@ export const mappings: readonly Mapping[] = [
     },
     reason: 'Production data moving away from the reference: monitored after release, and how skewing shows.',
   },
+  // Assessment findings (mlsecops assess; the rule catalogs are in src/assess).
+  {
+    rules: ['robustness.*'],
+    frameworks: {
+      owaspMl: ['ML01'],
+      atlasTechniques: ['AML.T0015', 'AML.T0043'],
+      atlasMitigations: ['AML.M0003'],
+      nistAiRmf: ['MEASURE 2.5', 'MEASURE 2.7'],
+      euAiAct: ['Art. 15(1)', 'Art. 15(4)', 'Art. 15(5)'],
+    },
+    reason: 'Accuracy under noise and evasion attacks is the measured robustness the frameworks ask for.',
+  },
+  {
+    rules: ['llm.prompt-injection', 'llm.indirect-injection', 'llm.encoded-bypass'],
+    frameworks: {
+      owaspLlm: ['LLM01'],
+      atlasTechniques: ['AML.T0051'],
+      atlasMitigations: ['AML.M0020'],
+      nistAiRmf: ['MEASURE 2.7'],
+      euAiAct: ['Art. 15(5)'],
+    },
+    reason: 'The endpoint followed instructions injected directly, through a document, or in an encoding.',
+  },
+  {
+    rules: ['llm.jailbreak'],
+    frameworks: {
+      owaspLlm: ['LLM01'],
+      atlasTechniques: ['AML.T0054'],
+      atlasMitigations: ['AML.M0020'],
+      nistAiRmf: ['MEASURE 2.7'],
+      euAiAct: ['Art. 15(5)'],
+    },
+    reason: 'A jailbreak template got the model past its own restrictions.',
+  },
+  {
+    rules: ['llm.system-prompt-leak'],
+    frameworks: {
+      owaspLlm: ['LLM07'],
+      atlasTechniques: ['AML.T0057'],
+      nistAiRmf: ['MEASURE 2.7'],
+      euAiAct: ['Art. 15(5)'],
+    },
+    reason: 'The system prompt, and whatever it holds, was disclosed to the caller.',
+  },
+  {
+    rules: ['llm.secret-leak', 'llm.pii-leak'],
+    frameworks: {
+      owaspLlm: ['LLM02'],
+      atlasTechniques: ['AML.T0024', 'AML.T0057'],
+      nistAiRmf: ['MEASURE 2.10'],
+      euAiAct: ['Art. 15(5)'],
+    },
+    reason: 'Secrets or personal data planted in the context came back in answers.',
+  },
+  {
+    rules: ['llm.excessive-agency'],
+    frameworks: {
+      owaspLlm: ['LLM06'],
+      atlasMitigations: ['AML.M0020'],
+      nistAiRmf: ['MANAGE 1.1'],
+      euAiAct: ['Art. 14'],
+    },
+    reason: 'The model called side-effecting tools on an unauthorised request.',
+  },
+  {
+    rules: ['explain.identifier-importance', 'explain.dominant-feature'],
+    frameworks: { owaspMl: ['ML08'], nistAiRmf: ['MEASURE 2.5', 'MEASURE 2.9'], euAiAct: ['Art. 10(3)', 'Art. 15(1)'] },
+    reason: 'A model leaning on an identifier or on one feature has learned a leak rather than the task.',
+  },
+  {
+    rules: ['explain.concentrated-attribution'],
+    frameworks: {
+      owaspMl: ['ML02', 'ML10'],
+      atlasTechniques: ['AML.T0018', 'AML.T0020'],
+      atlasMitigations: ['AML.M0008'],
+      nistAiRmf: ['MEASURE 2.9'],
+      euAiAct: ['Art. 15(5)'],
+    },
+    reason: 'Attribution concentrated on a rare value in a few rows is how a planted trigger shows.',
+  },
 ];

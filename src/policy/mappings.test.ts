@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { explainRules, llmRules, robustnessRules } from '../assess/index.js';
 import { changeControlRuleIds } from './change-control.js';
 import { controlTitle, type FrameworkId, frameworkIds, frameworks } from './controls.js';
 import { complianceCoverage } from './coverage.js';
@@ -8,7 +9,14 @@ import { packNames, packRuleIds } from './packs/index.js';
 import { loadPack } from './policies.js';
 import { evidenceWith } from './test-support.js';
 
-const everyRuleId = [...productRules().map((rule) => rule.id), ...packRuleIds(), ...changeControlRuleIds];
+// The assessment catalogs live in a service (src/assess); a test may read them.
+const assessmentRuleIds = [robustnessRules, llmRules, explainRules].flatMap((catalog) => Object.keys(catalog));
+const everyRuleId = [
+  ...productRules().map((rule) => rule.id),
+  ...packRuleIds(),
+  ...changeControlRuleIds,
+  ...assessmentRuleIds,
+];
 
 describe('compliance mapping', () => {
   it('knows the rules of every engine: scan, data scan and drift', () => {
