@@ -11,18 +11,24 @@
  *     CSV (worker threads, and the single-threaded streaming reader for comparison) and comparing.
  *     scipy's 20 ks_2samp and wasserstein_distance on the raw columns (loading excluded) for context.
  *
- * Run: `npx tsx bench/drift.ts [--reps 5] [--build]` (`--build` runs `npm run build` first; without it
- * dist/ must be current). Data: bench/.data/drift/ (~700 MB), made by drift-scipy.py on first run.
+ * (c) With `--baseline DIR`, a built checkout of another commit (e.g. `git worktree add /tmp/old HEAD`,
+ *     then `npm run build` there): its end-to-end command, start-up and in-process profiling are timed
+ *     in the same run, each run of it right after the same run of this checkout, and its profile of
+ *     current.csv is compared with this checkout's.
+ *
+ * Run: `npx tsx bench/drift.ts [--reps 5] [--build] [--baseline DIR]` (`--build` runs `npm run build`
+ * first; without it dist/ must be current). Data: bench/.data/drift/ (~700 MB), made by
+ * drift-scipy.py on first run.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { quantileEdges } from '../src/drift/stats/bin-edges.js';
 import { ksTwoSample } from '../src/drift/stats/ks.js';
 import { psiOfSamples } from '../src/drift/stats/psi.js';
 import { wassersteinDistance } from '../src/drift/stats/wasserstein.js';
+import { type Build, loadBuild, profileDifference } from './drift-baseline.js';
 import { dataDir, debianPython, repoRoot } from './lib/data.js';
 import { hasGnuTime, runWithPeakRss } from './lib/gnu-time.js';
 import { machineInfo } from './lib/machine.js';
@@ -30,7 +36,11 @@ import { type ProcResult, runChecked, runTimed } from './lib/proc.js';
 import { median } from './lib/stats.js';
 
 const { values: flags } = parseArgs({
-  options: { reps: { type: 'string', default: '5' }, build: { type: 'boolean', default: false } },
+  options: {
+    reps: { type: 'string', default: '5' },
+    build: { type: 'boolean', default: false },
+    baseline: { type: 'string' },
+  },
 });
 const reps = Number(flags.reps);
 if (!Number.isInteger(reps) || reps < 1) throw new Error(`--reps must be a positive integer, got ${flags.reps}`);
@@ -99,47 +109,81 @@ const scipy = JSON.parse(scipyRun.stdout) as {
   tests: Record<'ks' | 'wasserstein' | 'psi' | 'ks20' | 'wasserstein20', ScipyTiming>;
 };
 
-// (b) The drift report from a stored profile.
-type DriftModule = typeof import('../src/drift/index.js');
-const drift = (await import(pathToFileURL(join(repoRoot, 'dist', 'drift', 'index.js')).href)) as DriftModule;
+// (b) The drift report from a stored profile, and (c) the same for a baseline build.
+const mine = await loadBuild(repoRoot);
+const baseline = flags.baseline ? await loadBuild(flags.baseline) : undefined;
+const builds = baseline ? [mine, baseline] : [mine];
+const { drift } = mine;
 const profilePath = file('reference.profile.json');
 log('reference profile (not timed)');
 await runChecked(process.execPath, [bin, 'profile', file('reference.csv'), '--out', profilePath]);
 const reference = drift.referenceProfileSchema.parse(JSON.parse(readFileSync(profilePath, 'utf8')));
 const types = Object.fromEntries(reference.columns.map((column) => [column.name, column.type]));
 
-const cliArgs = [bin, 'drift', '--profile', profilePath, file('current.csv'), '--format', 'json'];
-const cliReps = Math.min(reps, 5);
-log(`(b) end to end, ${cliReps} reps: node ${cliArgs.map((arg) => arg.replace(`${repoRoot}/`, '')).join(' ')}`);
-const cli: { ms: number; rssMiB?: number; code: number | null; columns: number }[] = [];
-for (let i = 0; i < cliReps; i++) {
+interface CliRun {
+  readonly ms: number;
+  readonly rssMiB?: number;
+  readonly code: number | null;
+  readonly columns: number;
+}
+
+const driftArgs = (cli: string) => [cli, 'drift', '--profile', profilePath, file('current.csv'), '--format', 'json'];
+
+async function driftCli(build: Build): Promise<CliRun> {
+  const args = driftArgs(build.bin);
   const run: ProcResult & { maxRssKiB?: number } = hasGnuTime()
-    ? await runWithPeakRss(process.execPath, cliArgs)
-    : await runTimed(process.execPath, cliArgs);
+    ? await runWithPeakRss(process.execPath, args)
+    : await runTimed(process.execPath, args);
   if (run.code !== 0 && run.code !== 1) throw new Error(`mlsecops drift exited with ${run.code}: ${run.stderr}`);
   const report = JSON.parse(run.stdout) as { columns: unknown[] };
   const rss = run.maxRssKiB === undefined ? {} : { rssMiB: run.maxRssKiB / 1024 };
-  cli.push({ ms: run.ms, code: run.code, columns: report.columns.length, ...rss });
+  return { ms: run.ms, code: run.code, columns: report.columns.length, ...rss };
 }
 
-const startup: number[] = [];
-for (let i = 0; i < cliReps; i++) startup.push((await runChecked(process.execPath, [bin, '--version'])).ms);
+/** `task` for each build, `times` rounds, the builds one after another in each round. */
+async function alternate<T>(times: number, task: (build: Build) => Promise<T>): Promise<T[][]> {
+  const results: T[][] = builds.map(() => []);
+  for (let i = 0; i < times; i++) for (const [at, build] of builds.entries()) results[at]!.push(await task(build));
+  return results;
+}
 
-async function timeAsync<T>(task: () => Promise<T>, times: number): Promise<Timed<T>> {
-  const samples: number[] = [];
-  let value: T | undefined;
-  for (let i = 0; i < times; i++) {
-    const start = performance.now();
-    value = await task();
-    samples.push(performance.now() - start);
-  }
-  return { ms: median(samples), samples, value: value as T };
+const cliReps = Math.min(reps, 5);
+log(
+  `(b) end to end, ${cliReps} reps: node ${driftArgs(bin)
+    .map((arg) => arg.replace(`${repoRoot}/`, ''))
+    .join(' ')}`,
+);
+const clis = await alternate(cliReps, driftCli);
+const startups = await alternate(
+  cliReps,
+  async (build) => (await runChecked(process.execPath, [build.bin, '--version'])).ms,
+);
+
+async function timeAsync<T>(task: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const start = performance.now();
+  const value = await task();
+  return { ms: performance.now() - start, value };
+}
+
+function summary<T>(runs: readonly { ms: number; value: T }[]): Timed<T> {
+  const samples = runs.map((run) => run.ms);
+  return { ms: median(samples), samples, value: runs.at(-1)!.value };
 }
 
 const current = file('current.csv');
 log('in process: profiling with workers, then with the streaming reader');
-const threaded = await timeAsync(() => drift.profileDataset(current, { types }), cliReps);
-const streamed = await timeAsync(() => drift.profileDataset(current, { types, workers: 0 }), Math.min(reps, 2));
+const threadeds = (
+  await alternate(cliReps, (build) => timeAsync(() => build.drift.profileDataset(current, { types })))
+).map(summary);
+const streameds = (
+  await alternate(Math.min(reps, 2), (build) =>
+    timeAsync(() => build.drift.profileDataset(current, { types, workers: 0 })),
+  )
+).map(summary);
+const cli = clis[0]!;
+const startup = startups[0]!;
+const threaded = threadeds[0]!;
+const streamed = streameds[0]!;
 const allKs = Object.fromEntries(reference.columns.map((column) => [column.name, { test: 'ks' as const }]));
 const compareDefault = timeTask(() => drift.driftReport(reference, threaded.value.profile), reps);
 const compareKs = timeTask(() => drift.driftReport(reference, threaded.value.profile, { tests: allKs }), reps);
@@ -163,7 +207,7 @@ const lines = [
   `Load average before/after: ${loadBefore.map((v) => v.toFixed(2)).join(' ')} / ${loadavg()
     .map((v) => v.toFixed(2))
     .join(' ')}.`,
-  `Command: \`npx tsx bench/drift.ts --reps ${reps}${flags.build ? ' --build' : ''}\``,
+  `Command: \`npx tsx bench/drift.ts --reps ${reps}${flags.build ? ' --build' : ''}${flags.baseline ? ` --baseline ${flags.baseline}` : ''}\``,
   '',
   `## (a) Single tests, ${ref.length.toLocaleString('en')} float64 values per side (median of ${reps})`,
   '',
@@ -199,5 +243,40 @@ const lines = [
   `| scipy: 20 × ks_2samp on the raw columns (loading excluded) | ${ms(scipy.tests.ks20.ms)} | context |`,
   `| scipy: 20 × wasserstein_distance on the raw columns (loading excluded) | ${ms(scipy.tests.wasserstein20.ms)} | context |`,
   '',
+  ...(baseline ? baselineTable(baseline) : []),
 ];
+
+/** (c): each step for this checkout and the baseline, from runs that alternated between them. */
+function baselineTable(other: Build): string[] {
+  const row = (step: string, samples: readonly (readonly number[])[]) => {
+    const [a, b] = samples.map((runs) => median(runs));
+    return `| ${step} | ${ms(a!)} (${spread(samples[0]!)}) | ${ms(b!)} (${spread(samples[1]!)}) | ${(b! / a!).toFixed(2)}× |`;
+  };
+  const same = profileDifference(threadeds[0]!.value.profile, threadeds[1]!.value.profile);
+  const streamedSame = profileDifference(streameds[0]!.value.profile, streameds[1]!.value.profile);
+  return [
+    `## (c) This checkout (${mine.label}) against the baseline (${other.label}), alternating runs`,
+    '',
+    '| step | this checkout, median ms | baseline, median ms | baseline ÷ this |',
+    '|---|--:|--:|--:|',
+    row(
+      '`mlsecops drift --profile ref.json current.csv --format json`, spawned',
+      clis.map((runs) => runs.map((r) => r.ms)),
+    ),
+    row('`mlsecops --version`, spawned', startups),
+    row(
+      `in process: profile current.csv (${threaded.value.workers} worker threads)`,
+      threadeds.map((t) => t.samples),
+    ),
+    row(
+      'in process: profile current.csv, streaming reader',
+      streameds.map((t) => t.samples),
+    ),
+    '',
+    `Profiles of current.csv, worker threads: ${same.equal ? 'equal' : 'DIFFERENT'} but for the joint moments, ` +
+      `co-moments within ${same.joint.toExponential(1)} of their scale; streaming reader: ` +
+      `${streamedSame.equal ? 'equal' : 'DIFFERENT'}, within ${streamedSame.joint.toExponential(1)}.`,
+    '',
+  ];
+}
 process.stdout.write(`${lines.join('\n')}\n`);

@@ -6,14 +6,7 @@ export type { DriftOptions } from './drift-report.js';
 export { driftReport, formatNumber } from './drift-report.js';
 export type { ColumnHistogram } from './histogram.js';
 export { columnHistogram } from './histogram.js';
-export type {
-  CategoryColumnProfile,
-  ColumnProfile,
-  ColumnType,
-  NumericColumnProfile,
-  ProfileOptions,
-  ReferenceProfile,
-} from './profile.js';
+export type { ProfileOptions } from './profile.js';
 export {
   EXACT_LIMIT,
   MAX_CATEGORIES,
@@ -21,11 +14,18 @@ export {
   ProfileBuilder,
   ProfileMergeError,
   QUANTILES,
-  referenceProfileSchema,
   sortedQuantile,
 } from './profile.js';
 export type { ProfiledDataset } from './profile-dataset.js';
 export { profileDataset } from './profile-dataset.js';
+export type {
+  CategoryColumnProfile,
+  ColumnProfile,
+  ColumnType,
+  NumericColumnProfile,
+  ReferenceProfile,
+} from './profile-schema.js';
+export { referenceProfileSchema } from './profile-schema.js';
 export type { Bucket, SketchJson } from './sketch.js';
 export { DEFAULT_ALPHA, NumberSketch } from './sketch.js';
 export type { ChiSquareResult } from './stats/chi-square.js';

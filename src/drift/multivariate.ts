@@ -1,6 +1,6 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import type { DriftReport } from '../contracts/index.js';
-import type { JointMoments } from './moments.js';
+import type { JointMoments } from './profile-schema.js';
 
 /**
  * Multivariate drift by PCA reconstruction error, from profiles alone. The reference's numeric

@@ -90,7 +90,7 @@ export async function profileDelimitedParallel(
       if (bytes >= MAX_HEAD_BYTES) return { ok: false, reason: `fewer than ${JOINT_SAMPLE_ROWS} rows in the head` };
     }
     const joint = jointColumns(layout.rows, layout.header, options.types);
-    setup = { path, dialect: layout.dialect, header: layout.header, alpha: options.alpha, joint };
+    setup = { path, dialect: layout.dialect, header: layout.header, alpha: options.alpha, joint, types: options.types };
     const data = size - layout.dataStart;
     const ranges = options.ranges ?? Math.min(workers * 2, Math.floor(data / MIN_RANGE_BYTES));
     cuts = await cutsAtLines(handle, layout.dataStart, size, Math.max(1, ranges));

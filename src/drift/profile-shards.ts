@@ -1,4 +1,4 @@
-import { type JointMoments, NUMERIC_SHARE, restrictMoments } from './moments.js';
+import { NUMERIC_SHARE, restrictMoments } from './moments.js';
 import {
   type CategoryColumnProfile,
   type ColumnProfile,
@@ -11,6 +11,7 @@ import {
   ProfileBuilder,
   type ReferenceProfile,
 } from './profile.js';
+import type { JointMoments } from './profile-schema.js';
 import type { RangeProfile } from './profile-worker.js';
 
 /**
@@ -133,14 +134,15 @@ function inferredType(name: string, shards: readonly Shard[]): ColumnType {
 function withWholeFileFigures(column: NumericColumnProfile, shards: readonly Shard[]): NumericColumnProfile {
   const parts = shards.flatMap((shard) => {
     const numeric = shard.numeric.get(column.name);
-    const category = shard.category.get(column.name);
-    return numeric && category ? [{ numeric, category }] : [];
+    return numeric ? [{ numeric, category: shard.category.get(column.name) }] : [];
   });
   const withNumbers = parts.filter((part) => numbersIn(part.numeric) > 0).map((part) => part.numeric);
+  // A range without a category reading of the column had more values than a list keeps (profile-worker.ts).
+  let complete = parts.every((part) => part.category?.other === 0);
   const texts = new Map<string, number>();
-  for (const { category } of parts)
-    for (const [text, count] of Object.entries(category.categories)) texts.set(text, (texts.get(text) ?? 0) + count);
-  const complete = parts.every((part) => part.category.other === 0) && texts.size <= MAX_CATEGORIES;
+  for (const { category } of complete ? parts : [])
+    for (const [text, count] of Object.entries(category!.categories)) texts.set(text, (texts.get(text) ?? 0) + count);
+  complete &&= texts.size <= MAX_CATEGORIES;
   const counts = complete ? numericValueCounts(texts) : undefined;
   const distinct = counts ? Object.keys(counts).length : null;
   const values = distinct !== null && distinct <= MAX_DISCRETE ? counts : undefined;

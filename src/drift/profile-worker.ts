@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { type ColumnType, ProfileBuilder, type ReferenceProfile } from './profile.js';
@@ -32,6 +33,11 @@ export interface RecordSink {
   endRecord(): void;
 }
 
+/** A sink that reads unquoted fields in place, `text[start, end)`, rather than as a copy. */
+export interface SpanSink extends RecordSink {
+  span(column: number, text: string, start: number, end: number): void;
+}
+
 /** Bytes read per call. */
 const CHUNK = 1 << 20;
 /**
@@ -47,8 +53,16 @@ const QUOTE = 34;
  * Linear time: the next delimiter, quote and CR are searched once each and remembered.
  * @throws Declined where the file needs the streaming reader (see the module comment)
  */
-export function parseLines(text: string, dialect: Dialect, sink: RecordSink): void {
-  new LineParser(text, dialect, sink).run();
+export function parseLines(text: string, dialect: Dialect, sink: RecordSink | SpanSink): void {
+  new LineParser(text, dialect, 'span' in sink ? sink : withSpans(sink)).run();
+}
+
+function withSpans(sink: RecordSink): SpanSink {
+  return {
+    field: (column, value) => sink.field(column, value),
+    span: (column, text, start, end) => sink.field(column, text.slice(start, end)),
+    endRecord: () => sink.endRecord(),
+  };
 }
 
 class LineParser {
@@ -62,7 +76,7 @@ class LineParser {
   constructor(
     private readonly text: string,
     dialect: Dialect,
-    private readonly sink: RecordSink,
+    private readonly sink: SpanSink,
   ) {
     this.n = text.length;
     this.crlf = dialect.newline === '\r\n';
@@ -119,7 +133,7 @@ class LineParser {
     let column = 0;
     for (;;) {
       const at = Math.min(this.nextDelimiter(start), end);
-      this.sink.field(column++, this.text.slice(start, at));
+      this.sink.span(column++, this.text, start, at);
       if (at === end) return;
       start = at + 1;
     }
@@ -133,7 +147,7 @@ class LineParser {
     for (;;) {
       if (start === end || text.charCodeAt(start) !== QUOTE) {
         const at = Math.min(this.nextDelimiter(start), end);
-        this.sink.field(column++, text.slice(start, at));
+        this.sink.span(column++, text, start, at);
         if (at === end) return;
         start = at + 1;
         continue;
@@ -165,11 +179,16 @@ export function headerNames(record: readonly string[]): string[] {
   return record.map((name, index) => name.trim() || `column_${index + 1}`);
 }
 
+/** A column without a value so far, so without a slot. */
+const UNSET = -2;
+
 /** Feeds records into a profile builder with data rows counted from 0. */
-class BuilderSink implements RecordSink {
+class BuilderSink implements SpanSink {
   records = 0;
   lastRow = -1;
   private readonly names: string[] = [];
+  /** The builder's slot of each column, made at its first value. */
+  private readonly slots: number[] = [];
 
   constructor(
     header: readonly string[],
@@ -179,9 +198,14 @@ class BuilderSink implements RecordSink {
   }
 
   field(column: number, value: string): void {
-    if (value === '') return;
-    const name = this.names[column] ?? this.extend(column);
-    this.builder.add(this.records, name, value);
+    this.span(column, value, 0, value.length);
+  }
+
+  span(column: number, text: string, start: number, end: number): void {
+    if (start === end) return;
+    let slot = this.slots[column];
+    if (slot === undefined || slot === UNSET) slot = this.slotOf(column);
+    this.builder.addAt(this.records, slot, text, start, end);
     this.lastRow = this.records;
   }
 
@@ -193,10 +217,13 @@ class BuilderSink implements RecordSink {
     return this.names;
   }
 
-  /** Columns past the header are named as the streaming reader names them. */
-  private extend(column: number): string {
+  private slotOf(column: number): number {
+    // Columns past the header are named as the streaming reader names them.
     for (let index = this.names.length; index <= column; index++) this.names.push(`column_${index + 1}`);
-    return this.names[column]!;
+    while (this.slots.length < column) this.slots.push(UNSET);
+    const slot = this.builder.slot(this.names[column]!);
+    this.slots[column] = slot;
+    return slot;
   }
 }
 
@@ -208,7 +235,10 @@ export interface RangeProfile {
   readonly lastRow: number;
   /** Every column read as numbers. */
   readonly numeric: ReferenceProfile;
-  /** Every column read as categories. */
+  /**
+   * Every column read as categories, but those typed `number` with more distinct values in the range
+   * than a category list keeps: the merge needs no list of theirs (profile-shards.ts).
+   */
   readonly category: ReferenceProfile;
 }
 
@@ -219,6 +249,8 @@ export interface RangeSetup {
   readonly alpha: number | undefined;
   /** The columns of the joint moments, as one pass over the whole file chooses them. */
   readonly joint: readonly string[];
+  /** Column types given by the caller. */
+  readonly types: Readonly<Record<string, ColumnType>> | undefined;
 }
 
 /**
@@ -250,7 +282,7 @@ export function profileRange(setup: RangeSetup, start: number, end: number): Ran
       }
       const cut = position >= end ? filled : buffer.lastIndexOf(10, filled - 1) + 1;
       if (cut === 0) continue;
-      parseLines(buffer.toString('utf8', 0, cut), setup.dialect, sink);
+      parseLines(decode(buffer.subarray(0, cut)), setup.dialect, sink);
       buffer.copyWithin(0, cut, filled);
       filled -= cut;
     }
@@ -258,9 +290,19 @@ export function profileRange(setup: RangeSetup, start: number, end: number): Ran
     closeSync(fd);
   }
   // Both readings of every column from one pass: all numbers, then all categories (see mergeRanges).
-  const view = (type: ColumnType): ReferenceProfile =>
-    builder.build(Object.fromEntries(sink.columnNames().map((name) => [name, type])));
-  return { records: sink.records, lastRow: sink.lastRow, numeric: view('number'), category: view('category') };
+  const every = (type: ColumnType) => Object.fromEntries(sink.columnNames().map((name) => [name, type]));
+  const numeric = builder.build(every('number'));
+  // A numeric reading without `distinct` had values beyond the category list.
+  const listed = numeric.columns.filter(
+    (column) => setup.types?.[column.name] !== 'number' || (column.type === 'number' && column.distinct !== null),
+  );
+  const category = builder.build(every('category'), new Set(listed.map((column) => column.name)));
+  return { records: sink.records, lastRow: sink.lastRow, numeric, category };
+}
+
+/** UTF-8 text; ASCII (most data files) decodes as latin1, to the same string several times faster. */
+function decode(bytes: Buffer): string {
+  return bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
 }
 
 export interface RangeJob {

@@ -1,9 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { memoryUsage } from 'node:process';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { mergeProfiles, ProfileBuilder, ProfileMergeError, QUANTILES, referenceProfileSchema } from './profile.js';
+import { mergeProfiles, ProfileBuilder, ProfileMergeError, QUANTILES } from './profile.js';
 import { profileDataset } from './profile-dataset.js';
+import { referenceProfileSchema } from './profile-schema.js';
 import { NumberSketch } from './sketch.js';
 import { profileViolations } from './violations.js';
 
@@ -38,6 +42,22 @@ describe('profileDataset', () => {
     const [id] = builder.build().columns;
     expect(id?.type === 'category' && Object.keys(id.categories).length).toBe(1000);
     expect(id).toMatchObject({ other: 4000 });
+  });
+
+  it('keeps no reader chunk alive through its category list', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const builder = new ProfileBuilder({ jointColumns: [] });
+    gc();
+    const before = memoryUsage().heapUsed;
+    for (let row = 0; row < 200; row++) {
+      // A reader's megabyte of text, and a new category cut from it.
+      const chunk = `${'x'.repeat(1 << 20)}category ${String(row).padStart(6, '0')}`;
+      builder.add(row, 'tag', chunk.slice(-15));
+    }
+    gc();
+    expect(memoryUsage().heapUsed - before).toBeLessThan(20 << 20);
+    expect(builder.build().columns[0]).toMatchObject({ type: 'category', other: 0 });
   });
 
   it('refuses a file that is not a dataset', async () => {

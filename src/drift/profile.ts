@@ -1,6 +1,22 @@
-import { z } from 'zod';
-import { type JointMoments, JointMomentsBuilder, jointMomentsSchema, mergeMoments, NUMERIC_SHARE } from './moments.js';
+import { NumberSet, parseDecimal } from './decimal.js';
+import { JointMomentsBuilder, mergeMoments, NUMERIC_SHARE } from './moments.js';
+import type {
+  CategoryColumnProfile,
+  ColumnProfile,
+  ColumnType,
+  JointMoments,
+  NumericColumnProfile,
+  ReferenceProfile,
+} from './profile-schema.js';
 import { DEFAULT_ALPHA, NumberSketch } from './sketch.js';
+
+export type {
+  CategoryColumnProfile,
+  ColumnProfile,
+  ColumnType,
+  NumericColumnProfile,
+  ReferenceProfile,
+} from './profile-schema.js';
 
 /**
  * A reference profile: what each column of a reference dataset looked like, compact enough to keep
@@ -13,64 +29,10 @@ import { DEFAULT_ALPHA, NumberSketch } from './sketch.js';
  * complete list says so by `other: 0`). Profiles of shards merge (`mergeProfiles`) into the profile of
  * the whole: exactly, except that a merged category list longer than `MAX_CATEGORIES` folds its
  * rarest entries into `other`, and values beyond `EXACT_LIMIT` are dropped for the sketch alone.
+ * The stored form is defined in profile-schema.ts, apart so that the profiling workers load no zod.
  */
-const sketchSchema = z.object({
-  alpha: z.number().gt(0).lt(1),
-  zero: z.number().nonnegative(),
-  positive: z.object({ index: z.array(z.number().int()), count: z.array(z.number().nonnegative()) }),
-  negative: z.object({ index: z.array(z.number().int()), count: z.array(z.number().nonnegative()) }),
-});
-
-const numericColumn = z.object({
-  name: z.string(),
-  type: z.literal('number'),
-  count: z.number().int().nonnegative(),
-  /** Empty, NA, NaN and null cells, and (for numbers) cells that are not numbers. */
-  missing: z.number().int().nonnegative(),
-  /** +Infinity and -Infinity: counted, never part of the statistics. */
-  infinite: z.number().int().nonnegative().default(0),
-  min: z.number(),
-  max: z.number(),
-  mean: z.number(),
-  /** Sample standard deviation (n - 1). */
-  std: z.number().nonnegative(),
-  /** Quantiles at the profile's `quantiles`, in order. */
-  quantiles: z.array(z.number()),
-  /** Distinct values, up to MAX_CATEGORIES; null when there are more. */
-  distinct: z.number().int().nonnegative().nullable().optional(),
-  /** Counts per value when there are at most MAX_DISCRETE distinct values (for discrete tests). */
-  values: z.record(z.string(), z.number().int().nonnegative()).optional(),
-  sketch: sketchSchema.optional(),
-  /** Every finite value, sorted, while there are at most EXACT_LIMIT of them. */
-  exact: z.array(z.number()).optional(),
-});
-
-const categoryColumn = z.object({
-  name: z.string(),
-  type: z.literal('category'),
-  count: z.number().int().nonnegative(),
-  missing: z.number().int().nonnegative(),
-  categories: z.record(z.string(), z.number().int().nonnegative()),
-  /** Values outside the kept categories; 0 means the list is complete. */
-  other: z.number().int().nonnegative(),
-});
-
-export const referenceProfileSchema = z.object({
-  kind: z.literal('mlsecops.profile'),
-  /** 1: no sketches (range checks only); 2: sketches, mergeable, usable for drift. */
-  schemaVersion: z.union([z.literal(1), z.literal(2)]),
-  rows: z.number().int().nonnegative(),
-  quantiles: z.array(z.number().min(0).max(1)),
-  columns: z.array(z.discriminatedUnion('type', [numericColumn, categoryColumn])).max(100_000),
-  /** Joint moments of up to 100 numeric columns, for multivariate drift (moments.ts). */
-  joint: jointMomentsSchema.optional(),
-});
-
-export type ReferenceProfile = z.infer<typeof referenceProfileSchema>;
-export type ColumnProfile = ReferenceProfile['columns'][number];
-export type NumericColumnProfile = Extract<ColumnProfile, { type: 'number' }>;
-export type CategoryColumnProfile = Extract<ColumnProfile, { type: 'category' }>;
-export type ColumnType = ColumnProfile['type'];
+/** Columns a profile holds at most; a builder drops the values of any further ones. */
+export const MAX_COLUMNS = 100_000;
 
 export const QUANTILES: readonly number[] = [0.001, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 0.999];
 export const MAX_CATEGORIES = 1000;
@@ -103,6 +65,13 @@ class ColumnState {
   readonly sketch: NumberSketch;
   readonly categories = new Map<string, number>();
   other = 0;
+  /**
+   * Once the category list is full, the numbers its texts read as: a plain decimal whose number is
+   * not among them cannot be listed, and counts as `other` without its text being looked up.
+   */
+  private listed: NumberSet | undefined;
+  /** The column's place among the joint-moment columns (-1: not one); undefined until they are chosen. */
+  joint: number | undefined;
 
   constructor(
     readonly name: string,
@@ -111,8 +80,22 @@ class ColumnState {
     this.sketch = new NumberSketch(alpha);
   }
 
-  /** Counts one cell; returns it as a number (NaN when missing or not a number) for the joint moments. */
-  add(value: string): number {
+  /**
+   * Counts one cell, `text[start, end)`; returns it as a number (NaN when missing or not a number)
+   * for the joint moments. Plain decimals are read in place (decimal.ts), everything else as text.
+   */
+  add(text: string, start = 0, end = text.length): number {
+    const number = parseDecimal(text, start, end);
+    if (Number.isNaN(number)) return this.addText(start === 0 && end === text.length ? text : text.slice(start, end));
+    // A plain decimal has no spaces to trim and is no missing or infinity token.
+    this.count++;
+    this.addNumber(number);
+    if (this.listed === undefined || this.listed.has(number)) this.addCategory(text.slice(start, end));
+    else this.other++;
+    return number;
+  }
+
+  private addText(value: string): number {
     this.count++;
     const trimmed = value.trim();
     if (trimmed === '' || (trimmed.length <= 4 && MISSING.test(trimmed))) {
@@ -122,11 +105,17 @@ class ColumnState {
     const number = Number(trimmed);
     if (Number.isFinite(number)) this.addNumber(number);
     else if (INFINITE.test(trimmed)) this.infinite++;
-    const known = this.categories.get(trimmed);
-    if (known !== undefined) this.categories.set(trimmed, known + 1);
-    else if (this.categories.size < MAX_CATEGORIES) this.categories.set(trimmed, 1);
-    else this.other++;
+    this.addCategory(trimmed);
     return number;
+  }
+
+  private addCategory(text: string): void {
+    const known = this.categories.get(text);
+    if (known !== undefined) this.categories.set(text, known + 1);
+    else if (this.categories.size < MAX_CATEGORIES) {
+      this.categories.set(detached(text), 1);
+      if (this.categories.size === MAX_CATEGORIES) this.listed = new NumberSet([...this.categories.keys()].map(Number));
+    } else this.other++;
   }
 
   private addNumber(value: number): void {
@@ -182,6 +171,14 @@ class ColumnState {
   }
 }
 
+/**
+ * `text` as a string of its own. V8 cuts slices of 13 characters or more as views of the string they
+ * come from — a reader's chunk of a megabyte — which a listed category would otherwise keep alive.
+ */
+function detached(text: string): string {
+  return text.length < 13 ? text : (JSON.parse(JSON.stringify(text)) as string);
+}
+
 /** Counts per numeric value, keyed by the number's canonical text (so "1.0" and "1" are one value). */
 export function numericValueCounts(categories: ReadonlyMap<string, number>): Record<string, number> {
   const out = new Map<string, number>();
@@ -222,7 +219,7 @@ function numericProfile(parts: NumericParts): NumericColumnProfile {
     max: parts.numbers > 0 ? parts.max : 0,
     mean: parts.mean,
     std: parts.numbers > 1 ? Math.sqrt(parts.m2 / (parts.numbers - 1)) : 0,
-    quantiles: QUANTILES.map((q) => (exact ? sortedQuantile(exact, q) : parts.sketch.quantile(q))),
+    quantiles: exact ? QUANTILES.map((q) => sortedQuantile(exact, q)) : parts.sketch.quantiles(QUANTILES),
     distinct: parts.distinct,
     ...(parts.values ? { values: parts.values } : {}),
     sketch: parts.sketch.toJSON(),
@@ -241,7 +238,8 @@ export function sortedQuantile(sorted: ArrayLike<number>, q: number): number {
 
 /** Builds a profile one value at a time, in bounded memory whatever the number of rows. */
 export class ProfileBuilder {
-  private readonly columns = new Map<string, ColumnState>();
+  private readonly slots = new Map<string, number>();
+  private readonly states: ColumnState[] = [];
   private readonly joint: JointMomentsBuilder;
   private lastRow = -1;
 
@@ -251,21 +249,40 @@ export class ProfileBuilder {
 
   /** Adds one value of a row; rows are counted by the highest row number seen. */
   add(row: number, column: string, value: string): void {
-    let state = this.columns.get(column);
-    if (!state) {
-      if (this.columns.size >= 100_000) return;
-      state = new ColumnState(column, this.options.alpha ?? DEFAULT_ALPHA);
-      this.columns.set(column, state);
+    this.addAt(row, this.slot(column), value, 0, value.length);
+  }
+
+  /** A column's slot for addAt(), made on first use; -1 past MAX_COLUMNS (their values are dropped). */
+  slot(column: string): number {
+    let slot = this.slots.get(column);
+    if (slot === undefined) {
+      if (this.states.length >= MAX_COLUMNS) return -1;
+      slot = this.states.length;
+      this.states.push(new ColumnState(column, this.options.alpha ?? DEFAULT_ALPHA));
+      this.slots.set(column, slot);
     }
-    const number = state.add(value);
-    this.joint.add(row, column, value, number);
+    return slot;
+  }
+
+  /** add() for readers that keep the slots of their columns, with the value `text[start, end)`. */
+  addAt(row: number, slot: number, text: string, start: number, end: number): void {
+    const state = this.states[slot];
+    if (!state) return;
+    const number = state.add(text, start, end);
+    state.joint ??= this.joint.indexOf(state.name);
+    if (state.joint === undefined) this.joint.add(row, state.name, text.slice(start, end), number);
+    else if (state.joint >= 0) this.joint.set(row, state.joint, number);
     if (row > this.lastRow) this.lastRow = row;
   }
 
-  /** The profile so far; `types` (default the options') decide column types, so one pass can be read both ways. */
-  build(types = this.options.types): ReferenceProfile {
+  /**
+   * The profile so far; `types` (default the options') decide column types, so one pass can be read
+   * both ways. `only` leaves out the other columns.
+   */
+  build(types = this.options.types, only?: ReadonlySet<string>): ReferenceProfile {
     const rows = this.lastRow + 1;
-    const columns = [...this.columns.values()].map((state) => state.build(rows, types?.[state.name]));
+    const states = only ? this.states.filter((state) => only.has(state.name)) : this.states;
+    const columns = states.map((state) => state.build(rows, types?.[state.name]));
     const joint = this.joint.build(new Set(columns.filter((column) => column.type === 'number').map((c) => c.name)));
     return profileOf(rows, columns, joint);
   }

@@ -25,6 +25,15 @@ class Counts {
   private high = -1;
 
   add(index: number, count: number): void {
+    const inside = index - this.offset;
+    if (this.high >= this.low && inside >= 0 && inside < this.counts.length) {
+      // The common case, an index within the allocated range: what the general path below does for it.
+      this.counts[inside]! += count;
+      this.total += count;
+      if (index < this.low) this.low = index;
+      else if (index > this.high) this.high = index;
+      return;
+    }
     if (this.high < this.low) {
       this.offset = index - 8;
       this.counts = new Float64Array(16);
@@ -152,16 +161,23 @@ export class NumberSketch {
 
   /** The value at quantile q (lower rank, as DDSketch reads it), or NaN when empty. */
   quantile(q: number): number {
+    return this.quantiles([q])[0]!;
+  }
+
+  /** quantile() at each of `qs`, listing the buckets once. */
+  quantiles(qs: readonly number[]): number[] {
     const total = this.count;
-    if (total === 0) return Number.NaN;
-    const rank = q * (total - 1);
-    let seen = 0;
+    if (total === 0) return qs.map(() => Number.NaN);
     const buckets = this.buckets();
-    for (const bucket of buckets) {
-      seen += bucket.count;
-      if (seen > rank) return bucket.value;
-    }
-    return buckets.at(-1)!.value;
+    return qs.map((q) => {
+      const rank = q * (total - 1);
+      let seen = 0;
+      for (const bucket of buckets) {
+        seen += bucket.count;
+        if (seen > rank) return bucket.value;
+      }
+      return buckets.at(-1)!.value;
+    });
   }
 
   toJSON(): SketchJson {
