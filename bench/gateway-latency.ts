@@ -6,7 +6,7 @@
  * answer scanning in block mode). Paths alternate per repetition after one warm-up of each.
  *
  * Run: `npx tsx bench/gateway-latency.ts [--route predict|chat] [--rate 2000] [--seconds 10] [--reps 3]
- *       [--loader h2load|autocannon]`
+ *       [--loader h2load|autocannon]`; `GATEWAY_NODE_FLAGS='--trace-gc'` shows the gateway's GC pauses
  *
  * Load generator. "A fixed rate" means requests sent at evenly spaced times whatever the answers do
  * (an open loop). h2load (Debian's nghttp2-client, `/usr/bin/h2load`) does that: `--rps` paces each of
@@ -58,8 +58,8 @@ process.on('exit', () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function start(command: string[], ready: RegExp): Promise<string> {
-  const child = spawn(process.execPath, command, { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+function start(command: string[], ready: RegExp, stdout: 'ignore' | 'inherit' = 'ignore'): Promise<string> {
+  const child = spawn(process.execPath, command, { cwd: repoRoot, stdio: ['ignore', stdout, 'pipe'] });
   children.push(child);
   let stderr = '';
   return new Promise((resolve, reject) => {
@@ -96,9 +96,24 @@ limits:
   perIp: { requestsPerMinute: 1000000, burst: 100000 }
 `,
 );
+// GATEWAY_NODE_FLAGS passes V8 flags to the gateway only, e.g. `--trace-gc` (its output goes to stdout).
+const nodeFlags = process.env.GATEWAY_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
 const gateway = await start(
-  ['--import', 'tsx', 'src/cli/bin.ts', 'gateway', '--config', config, '--port', '0', '--log-level', 'warn'],
+  [
+    ...nodeFlags,
+    '--import',
+    'tsx',
+    'src/cli/bin.ts',
+    'gateway',
+    '--config',
+    config,
+    '--port',
+    '0',
+    '--log-level',
+    'warn',
+  ],
   /listening on (http:\/\/\S+)/,
+  nodeFlags.includes('--trace-gc') ? 'inherit' : 'ignore',
 );
 
 const paths =
