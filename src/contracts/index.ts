@@ -26,6 +26,7 @@ export { atlas, cve, cwe, ghsa, owaspLlm, owaspMl } from './references.js';
 export type { FileResult, FileStatus, Report, Summary } from './report.js';
 export { fileResultSchema, fileStatusSchema, reportSchema, reportSchemaVersion, summarySchema } from './report.js';
 export type { RuleInfo } from './rule.js';
+export { ruleFinding } from './rule-finding.js';
 export type { Severity } from './severity.js';
 export { atLeast, maxSeverity, severities, severityRank, severitySchema } from './severity.js';
 export { summarize } from './summary.js';

@@ -1,4 +1,4 @@
-import type { FileResult, Finding } from '../contracts/index.js';
+import { type FileResult, type Finding, ruleFinding } from '../contracts/index.js';
 import { type DataRuleId, dataCoreRules } from './catalog.js';
 import { shapeOf } from './detectors/shape.js';
 import type { Detector, DetectorMatch } from './detectors/types.js';
@@ -253,15 +253,5 @@ function matchFinding(detector: Detector, match: DetectorMatch, cell: Cell, path
 }
 
 function coreFinding(ruleId: DataRuleId, path: string, evidence: string, row?: number): Finding {
-  const rule = dataCoreRules[ruleId];
-  return {
-    ruleId,
-    title: rule.title,
-    severity: rule.severity,
-    category: rule.category,
-    location: { path, ...(row === undefined ? {} : { row }) },
-    evidence,
-    remediation: rule.remediation,
-    references: [...rule.references],
-  };
+  return ruleFinding(ruleId, dataCoreRules[ruleId], { path, ...(row === undefined ? {} : { row }) }, evidence);
 }

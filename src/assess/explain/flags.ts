@@ -1,4 +1,4 @@
-import type { Finding } from '../../contracts/index.js';
+import { type Finding, ruleFinding } from '../../contracts/index.js';
 import { type ExplainRuleId, explainRules } from './rules.js';
 
 /** Thresholds of the flags, with why each is where it is. */
@@ -72,18 +72,7 @@ function finding(
   evidence: string,
   properties: Finding['properties'],
 ): Finding {
-  const rule = explainRules[ruleId];
-  return {
-    ruleId,
-    title: rule.title,
-    severity: rule.severity,
-    category: rule.category,
-    location: { path, column },
-    evidence,
-    remediation: rule.remediation,
-    references: [...rule.references],
-    ...(properties ? { properties } : {}),
-  };
+  return ruleFinding(ruleId, explainRules[ruleId], { path, column }, evidence, properties);
 }
 
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`;

@@ -1,14 +1,7 @@
+import { mulberry32 } from '../../data/index.js';
+
 /** A seeded generator (mulberry32): the same seed gives the same shuffles, samples and coalitions. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRandom = mulberry32;
 
 /** Fisher–Yates, in place. */
 export function shuffle<T>(items: T[], random: () => number): T[] {

@@ -1,3 +1,5 @@
+import { mulberry32 } from '../../data/index.js';
+
 /** A seeded generator (mulberry32), so every attack is reproducible with `--seed`. */
 export interface Rng {
   /** Uniform in [0, 1). */
@@ -9,14 +11,7 @@ export interface Rng {
 }
 
 export function rng(seed: number): Rng {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return {
     next,
     normal: () => {

@@ -1,4 +1,4 @@
-import { atlas, type Finding, owaspMl, type RuleInfo } from '../../contracts/index.js';
+import { atlas, type Finding, owaspMl, type RuleInfo, ruleFinding } from '../../contracts/index.js';
 
 const evasion = [atlas('AML.T0015'), atlas('AML.T0043'), owaspMl('ML01')];
 
@@ -53,16 +53,11 @@ export function robustnessFinding(
   properties: Finding['properties'],
   row?: number,
 ): Finding {
-  const rule = robustnessRules[ruleId];
-  return {
+  return ruleFinding(
     ruleId,
-    title: rule.title,
-    severity: rule.severity,
-    category: rule.category,
-    location: { path, ...(row === undefined ? {} : { row }) },
+    robustnessRules[ruleId],
+    { path, ...(row === undefined ? {} : { row }) },
     evidence,
-    remediation: rule.remediation,
-    references: [...rule.references],
-    ...(properties ? { properties } : {}),
-  };
+    properties,
+  );
 }
