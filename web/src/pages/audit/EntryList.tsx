@@ -1,7 +1,7 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import type { AuditEvent } from '../../api/types.js';
 import { formatTime } from '../../components/format.js';
+import { useRovingList } from '../../components/useRovingList.js';
 
 const ROW_HEIGHT = 48;
 
@@ -34,39 +34,13 @@ export function EntryList({
         )
       : events;
   }, [events, filter]);
-  const scroller = useRef<HTMLDivElement>(null);
-  const pendingFocus = useRef<number | undefined>(undefined);
-  const virtualizer = useVirtualizer({
-    count: shown.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 10,
-  });
   const selectedIndex = selected ? shown.findIndex((event) => event.seq === selected.seq) : -1;
-  const tabIndex = Math.max(0, selectedIndex);
-
-  useEffect(() => {
-    if (pendingFocus.current === undefined) return;
-    const row = scroller.current?.querySelector<HTMLButtonElement>(`[data-index="${pendingFocus.current}"] button`);
-    if (!row) return;
-    row.focus({ preventScroll: true });
-    pendingFocus.current = undefined;
+  const { scroller, virtualizer, move, tabIndex } = useRovingList({
+    items: shown,
+    rowHeight: ROW_HEIGHT,
+    selectedIndex,
+    onSelect,
   });
-
-  const move = (event: KeyboardEvent) => {
-    const steps: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: 10, PageUp: -10 };
-    let next: number | undefined;
-    if (event.key in steps) next = tabIndex + (steps[event.key] ?? 0);
-    if (event.key === 'Home') next = 0;
-    if (event.key === 'End') next = shown.length - 1;
-    if (next === undefined) return;
-    event.preventDefault();
-    const index = Math.min(shown.length - 1, Math.max(0, next));
-    virtualizer.scrollToIndex(index);
-    pendingFocus.current = index;
-    const target = shown[index];
-    if (target) onSelect(target);
-  };
 
   return (
     <div className="entry-pane">

@@ -1,7 +1,7 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { type KeyboardEvent, useEffect, useRef } from 'react';
+import { useEffect } from 'react';
 import type { Finding } from '../../api/types.js';
 import { SeverityBadge } from '../../components/Badges.js';
+import { useRovingList } from '../../components/useRovingList.js';
 
 const ROW_HEIGHT = 64;
 
@@ -27,47 +27,19 @@ export function FindingList({
   readonly onSelect: (finding: Finding) => void;
   readonly onNearEnd: () => void;
 }) {
-  const scroller = useRef<HTMLDivElement>(null);
-  const pendingFocus = useRef<number | undefined>(undefined);
-  const virtualizer = useVirtualizer({
-    count: findings.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 10,
+  const selectedIndex = selected ? findings.indexOf(selected) : -1;
+  const { scroller, virtualizer, move, tabIndex } = useRovingList({
+    items: findings,
+    rowHeight: ROW_HEIGHT,
+    selectedIndex,
+    onSelect,
   });
   const items = virtualizer.getVirtualItems();
-  const selectedIndex = selected ? findings.indexOf(selected) : -1;
-  const tabIndex = selectedIndex >= 0 ? selectedIndex : 0;
 
   const last = items.at(-1)?.index ?? 0;
   useEffect(() => {
     if (findings.length < total && last >= findings.length - 50) onNearEnd();
   }, [last, findings.length, total, onNearEnd]);
-
-  // Keyboard moves scroll the target row into view first, then focus it once it is rendered.
-  useEffect(() => {
-    if (pendingFocus.current === undefined) return;
-    const row = scroller.current?.querySelector<HTMLButtonElement>(`[data-index="${pendingFocus.current}"] button`);
-    if (!row) return;
-    row.focus({ preventScroll: true });
-    pendingFocus.current = undefined;
-  });
-
-  const move = (event: KeyboardEvent) => {
-    const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
-    const steps: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page };
-    let next: number | undefined;
-    if (event.key in steps) next = tabIndex + (steps[event.key] ?? 0);
-    if (event.key === 'Home') next = 0;
-    if (event.key === 'End') next = findings.length - 1;
-    if (next === undefined) return;
-    event.preventDefault();
-    const index = Math.min(findings.length - 1, Math.max(0, next));
-    virtualizer.scrollToIndex(index, { align: 'auto' });
-    pendingFocus.current = index;
-    const finding = findings[index];
-    if (finding) onSelect(finding);
-  };
 
   return (
     <div ref={scroller} className="vlist" data-testid="finding-list">
