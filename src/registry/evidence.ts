@@ -219,25 +219,31 @@ export class EvidenceStore {
     return { ...record, document: JSON.parse(row.document) };
   }
 
-  /** The newest document of each kind (the latest scan replaces earlier ones; several data scans add up). */
-  async latest(model: string, number: number): Promise<{ record: EvidenceRecord; document: unknown }[]> {
-    const records = await this.list(model, number);
-    const chosen = new Map<string, EvidenceRecord>();
-    for (const record of records) chosen.set(`${record.kind}\u0000${record.name}`, record);
-    return Promise.all(
-      [...chosen.values()].map(async (record) => ({
-        record,
-        document: (await this.document(model, number, record.id)).document,
-      })),
-    );
+  /** The newest documents of one kind, one per name, read in one query. */
+  async latest(
+    model: string,
+    number: number,
+    kind: EvidenceKind,
+  ): Promise<{ record: EvidenceRecord; document: unknown }[]> {
+    const chosen = newestOf(await this.list(model, number)).filter((record) => record.kind === kind);
+    if (chosen.length === 0) return [];
+    const rows = await this.database.db
+      .selectFrom('version_evidence')
+      .select(['id', 'document'])
+      .where(
+        'id',
+        'in',
+        chosen.map((record) => record.id),
+      )
+      .execute();
+    const documents = new Map(rows.map((row) => [row.id, row.document]));
+    return chosen.map((record) => ({ record, document: JSON.parse(documents.get(record.id) ?? 'null') as unknown }));
   }
 
   /** One page of the findings of the newest report of a kind, with facets over all of them. */
   async findings(model: string, number: number, query: FindingQuery): Promise<FindingPage> {
     const kind = query.kind ?? 'scan';
-    const reports = (await this.latest(model, number))
-      .filter((entry) => entry.record.kind === kind)
-      .map((entry) => entry.document as Report);
+    const reports = (await this.latest(model, number, kind)).map((entry) => entry.document as Report);
     const all = reports.flatMap((report) => report.findings);
     const bySeverity = Object.fromEntries(severities.map((severity) => [severity, 0])) as Record<Severity, number>;
     const byRule: Record<string, number> = {};
@@ -265,6 +271,16 @@ export class EvidenceStore {
       findings: matched.slice(query.offset, query.offset + query.limit),
     };
   }
+}
+
+/**
+ * The newest record per kind and name: a new scan replaces the earlier one, while data scans of
+ * different datasets stand side by side.
+ */
+export function newestOf<T extends { readonly kind: string; readonly name: string }>(records: readonly T[]): T[] {
+  const chosen = new Map<string, T>();
+  for (const record of records) chosen.set(`${record.kind}\u0000${record.name}`, record);
+  return [...chosen.values()];
 }
 
 /** The file a finding is in, archive members included (`model.pt!/archive/data.pkl`). */

@@ -2,7 +2,7 @@ import type { Evidence, Severity } from '../contracts/index.js';
 import { emptyEvidence, severities } from '../contracts/index.js';
 import { assessmentEvidence } from '../policy/index.js';
 import type { Database } from '../store/index.js';
-import type { EvidenceStore, EvidenceSummary } from './evidence.js';
+import { type EvidenceStore, newestOf } from './evidence.js';
 
 /** What happens to a version in production, from services the registry does not own (the monitor). */
 export type OperationalEvidence = Pick<Evidence, 'incidents' | 'drift' | 'monitoring'>;
@@ -50,11 +50,8 @@ export async function versionEvidence(
   const { model, number, alias } = version;
   const metadata = JSON.parse(version.metadata) as StoredMetadata;
   const records = await store.list(model, number);
-  const newest = new Map<string, EvidenceSummary & { kind: string; name: string }>();
-  for (const record of records) {
-    newest.set(`${record.kind}\u0000${record.name}`, { ...record.summary, kind: record.kind, name: record.name });
-  }
-  const of = (kind: string) => [...newest.values()].filter((summary) => summary.kind === kind);
+  const newest = newestOf(records);
+  const of = (kind: string) => newest.filter((record) => record.kind === kind).map((record) => record.summary);
   const scan = of('scan').at(-1);
   const dataScans = of('data-scan');
   const decisions = await database.db

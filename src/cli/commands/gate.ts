@@ -21,7 +21,7 @@ import { RegistryClient } from '../http.js';
 import { createProgress } from '../progress.js';
 import { renderReport } from '../render/index.js';
 import { outputSettings, resolveSettings, type SettingValues } from '../settings.js';
-import { addSettings, collect, type Io } from './shared.js';
+import { addSettings, collect, type Io, versionTarget } from './shared.js';
 import { type TrustFlags, trustFrom } from './verify.js';
 
 interface GateFlags extends TrustFlags {
@@ -118,14 +118,14 @@ export async function evidenceFor(
     () => false,
   );
   if (exists) return collectDirectoryEvidence(target, options);
-  const version = /^([^@\s/]+)@(\d+)$/.exec(target);
+  const version = versionTarget(target);
   if (version) {
     if (!options.registry) throw new CliError('BAD_ARGUMENTS', `${target}: registry targets need --server`);
     const local = [...(options.dataReports ?? []), ...(options.assessments ?? []), options.driftReport ?? []].flat();
     if (local.length > 0) {
       throw new CliError('BAD_ARGUMENTS', 'registry targets read their reports from the registry: attach them there');
     }
-    const [, model = '', number = ''] = version;
+    const { model, version: number } = version;
     const alias = options.alias ? `?alias=${encodeURIComponent(options.alias)}` : '';
     const evidence = await options.registry.json<Evidence>(
       `/api/v1/models/${encodeURIComponent(model)}/versions/${number}/evidence-document${alias}`,

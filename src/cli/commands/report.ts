@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { exitCodes } from '../../contracts/index.js';
 import { CliError } from '../errors.js';
 import { RegistryClient } from '../http.js';
-import type { Io } from './shared.js';
+import { type Io, versionTarget } from './shared.js';
 import { readText } from './sign.js';
 
 interface ComplianceFlags {
@@ -36,18 +36,13 @@ export function registerReport(program: Command, io: Io): void {
       if (flags.format !== 'html' && flags.format !== 'json') {
         throw new CliError('BAD_ARGUMENTS', `--format takes html or json, not ${flags.format}`);
       }
-      const [{ assembleCompliance, parseTarget }, { renderComplianceHtml }, { loadPolicy, PolicyError }] =
-        await Promise.all([
-          import('../compliance/assemble.js'),
-          import('../render/compliance-html.js'),
-          import('../../policy/index.js'),
-        ]);
-      let parsed: { model: string; version: number };
-      try {
-        parsed = parseTarget(target);
-      } catch (error) {
-        throw new CliError('BAD_ARGUMENTS', (error as Error).message);
-      }
+      const [{ assembleCompliance }, { renderComplianceHtml }, { loadPolicy, PolicyError }] = await Promise.all([
+        import('../compliance/assemble.js'),
+        import('../render/compliance-html.js'),
+        import('../../policy/index.js'),
+      ]);
+      const parsed = versionTarget(target);
+      if (!parsed) throw new CliError('BAD_ARGUMENTS', `expected <model>@<version>, got ${target}`);
       const extra = await Promise.all(
         (flags.policy ?? []).map((reference) =>
           loadPolicy(reference).catch((error: unknown) => {

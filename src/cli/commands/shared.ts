@@ -40,3 +40,9 @@ export function withServer(command: Command, io: Io): Command {
 export function serverClient(flags: ServerFlags, io: Io): RegistryClient {
   return RegistryClient.fromFlags(flags, io.env);
 }
+
+/** A registry version named as `<model>@<version>`, or undefined when `target` is not one. */
+export function versionTarget(target: string): { model: string; version: number } | undefined {
+  const match = /^([^@\s/]+)@(\d+)$/.exec(target);
+  return match ? { model: match[1] ?? '', version: Number(match[2]) } : undefined;
+}

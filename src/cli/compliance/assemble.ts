@@ -63,13 +63,6 @@ export interface ComplianceReport {
   };
 }
 
-/** `model@version` → its parts; throws a readable error otherwise. */
-export function parseTarget(target: string): { model: string; version: number } {
-  const match = /^([^@\s]+)@(\d+)$/.exec(target);
-  if (!match) throw new RangeError(`expected <model>@<version>, got ${target}`);
-  return { model: match[1]!, version: Number(match[2]) };
-}
-
 /**
  * Gathers a version's evidence from a server, evaluates every shipped pack (and `extra` policies)
  * over it, maps the results to framework controls, and attaches the audit entries about the version
