@@ -4,6 +4,7 @@ import { modelPath } from '../../api/registry.js';
 import type { StoredDecision } from '../../api/types.js';
 import { PassBadge } from '../../components/Badges.js';
 import { DecisionRules } from '../../components/DecisionRules.js';
+import { GateChecks } from '../../components/GateChecks.js';
 import { Empty } from '../../components/Status.js';
 import { Time } from '../../components/Time.js';
 
@@ -82,18 +83,7 @@ export function DecisionsTable({
                 {open === decision.id ? (
                   <tr className="row-detail">
                     <td colSpan={columns}>
-                      <ul className="checks">
-                        {decision.checks.map((check) => (
-                          <li key={check.check} className={check.passed ? 'check-pass' : 'check-fail'}>
-                            <span className="check-icon" aria-hidden="true">
-                              {check.passed ? '✓' : '✕'}
-                            </span>
-                            <span className="check-name">{check.check}</span>
-                            <span className="sr-only">{check.passed ? 'passes' : 'fails'}:</span>
-                            <span className="check-detail">{check.detail}</span>
-                          </li>
-                        ))}
-                      </ul>
+                      <GateChecks checks={decision.checks} />
                       <DecisionRules decision={decision.decision} />
                     </td>
                   </tr>

@@ -3,6 +3,7 @@ import { type AliasState, builtInAliases, modelPath } from '../../api/registry.j
 import { type Resource, useResource } from '../../api/resource.js';
 import type { Gate, VersionDetail } from '../../api/types.js';
 import { DecisionRules } from '../../components/DecisionRules.js';
+import { GateChecks } from '../../components/GateChecks.js';
 import { Panel } from '../../components/Panel.js';
 import { Async } from '../../components/Status.js';
 import { PromoteForm, ReviewForm } from './PromotionActions.js';
@@ -94,18 +95,7 @@ function GateView({ gate, alias, number }: { readonly gate: Gate; readonly alias
           </>
         )}
       </p>
-      <ul className="checks">
-        {gate.checks.map((check) => (
-          <li key={check.check} className={check.passed ? 'check-pass' : 'check-fail'}>
-            <span className="check-icon" aria-hidden="true">
-              {check.passed ? '✓' : '✕'}
-            </span>
-            <span className="check-name">{check.check}</span>
-            <span className="sr-only">{check.passed ? 'passes' : 'fails'}:</span>
-            <span className="check-detail">{check.detail}</span>
-          </li>
-        ))}
-      </ul>
+      <GateChecks checks={gate.checks} />
       <DecisionRules decision={gate.decisions} />
     </section>
   );
