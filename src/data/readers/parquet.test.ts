@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { asyncBufferFromFile, parquetMetadataAsync } from 'hyparquet';
+import { asyncBufferFromFile, parquetMetadata, parquetMetadataAsync } from 'hyparquet';
+import { parquetHeader } from 'hyparquet/src/column.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ParquetLimits, readParquet, readParquetWithin } from './parquet.js';
 import type { Cell, ReadIssue } from './types.js';
@@ -130,6 +131,34 @@ describe('readParquet', () => {
   it('refuses pages larger than the page limit', async () => {
     const { issues } = await read(fixture('snappy.parquet'), { maxPageBytes: 4 });
     expect(issues[0]?.message).toMatch(/beyond the 4-byte limit/);
+  });
+
+  it('refuses a page whose run-length levels overrun it, which would abort the process', async () => {
+    // The definition levels of the "balance" page in gzip.parquet (version 2: levels are stored
+    // uncompressed right after the page header) become one run of 2^29 values for a page of 3.
+    const bytes = new Uint8Array(await readFile(fixture('gzip.parquet')));
+    const metadata = parquetMetadata(bytes.buffer);
+    const chunk = metadata.row_groups[0]!.columns.find((column) => column.meta_data?.path_in_schema[0] === 'balance')!;
+    const start = Number(chunk.meta_data!.data_page_offset);
+    const reader = { view: new DataView(bytes.buffer, start), offset: 0 };
+    const header = parquetHeader(reader);
+    expect(header.data_page_header_v2?.definition_levels_byte_length).toBeGreaterThan(0);
+    bytes.set([0x80, 0x80, 0x80, 0x80, 0x04], start + reader.offset);
+    const dir = await mkdtemp(join(tmpdir(), 'parquet-runs-'));
+    try {
+      await writeFile(join(dir, 'overrun.parquet'), bytes);
+      const { cells, issues } = await read(join(dir, 'overrun.parquet'));
+      expect(issues).toEqual([
+        {
+          row: 0,
+          message:
+            'Parquet column "balance" of row group 0 not read: DATA_PAGE_V2 refused: a run of 536870912 values overruns the 3 the page holds',
+        },
+      ]);
+      expect(sorted(cells)).toEqual(expectedSorted.filter(([row, column]) => !(column === 'balance' && row < 3)));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('reports a file that is not Parquet', async () => {

@@ -20,6 +20,7 @@ import {
   decompressLz4Raw,
   decompressZstd,
 } from 'hyparquet-compressors';
+import { checkDataPage, checkLevelsV2, checkValuesV2, type LeafShape, leafShape } from './parquet-runs.js';
 import type { Cell, ReaderOptions } from './types.js';
 
 /*
@@ -109,7 +110,7 @@ export async function* readParquetWithin(
             if (whole && compressed > limits.maxReadBytes) {
               throw new Error(`${compressed} compressed bytes exceed the ${limits.maxReadBytes}-byte read limit`);
             }
-            guard.watch(leaves);
+            guard.watch(schema, leaves);
             await parquetRead({
               file,
               metadata,
@@ -132,7 +133,7 @@ export async function* readParquetWithin(
             }
             break;
           } finally {
-            guard.watch([]);
+            guard.watch(schema, []);
           }
           for (const chunk of data) {
             for (let index = 0; index < chunk.columnData.length; index++) {
@@ -256,23 +257,26 @@ async function readAt(handle: FileHandle, position: number, length: number): Pro
 
 /**
  * Walks the page headers of every byte range read from the watched column chunks before hyparquet
- * decodes them, and refuses pages whose declared sizes or value counts would break the memory bound.
- * Ranges outside the chunks (footer, offset indexes) pass untouched.
+ * decodes them, and refuses pages whose declared sizes or value counts would break the memory bound,
+ * or whose run-length streams would overrun what they decode into (parquet-runs.ts). A compressed page
+ * is decompressed for that check and again by hyparquet: hyparquet copies the bytes it reads, so a page
+ * cannot be matched to its header when it reaches the decompressor, and one page at a time is all this
+ * holds. Ranges outside the chunks (footer, offset indexes) pass untouched.
  */
 class PageGuard {
-  private chunks: { start: number; end: number }[] = [];
+  private chunks: { start: number; end: number; leaf: LeafShape }[] = [];
   private values = 0;
 
   constructor(private readonly limits: ParquetLimits) {}
 
-  watch(leaves: readonly ColumnChunk[]): void {
+  watch(schema: SchemaTree, leaves: readonly ColumnChunk[]): void {
     this.values = 0;
     this.chunks = [];
     for (const chunk of leaves) {
       const meta = chunk.meta_data;
       if (!meta) continue;
       const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
-      this.chunks.push({ start, end: start + Number(meta.total_compressed_size) });
+      this.chunks.push({ start, end: start + Number(meta.total_compressed_size), leaf: leafShape(schema, chunk) });
     }
   }
 
@@ -296,9 +300,40 @@ class PageGuard {
             `pages declare more than ${this.limits.maxValuesPerRead} values in one read; skipped as a decompression bomb`,
           );
         }
+        if (reader.offset + header.compressed_page_size > view.byteLength) {
+          throw new Error('a page runs past the end of its column chunk');
+        }
+        const body = new Uint8Array(view.buffer, view.byteOffset + reader.offset, header.compressed_page_size);
+        this.checkRuns(body, header, chunk.leaf);
         reader.offset += header.compressed_page_size;
-        if (reader.offset > view.byteLength) throw new Error('a page runs past the end of its column chunk');
       }
+    }
+  }
+
+  /** The run-length checks of one page, on its decompressed bytes. */
+  private checkRuns(body: Uint8Array, header: PageHeader, leaf: LeafShape): void {
+    const decompress = (bytes: Uint8Array, length: number): Uint8Array => {
+      if (leaf.codec === 'UNCOMPRESSED') return bytes;
+      const decompressor = compressors[leaf.codec as keyof typeof compressors];
+      // hyparquet refuses a codec it has no decompressor for.
+      if (!decompressor) return new Uint8Array(0);
+      const page = decompressor(bytes, length);
+      if (page.length !== length) throw new Error(`the page decompresses to ${page.length} bytes, not ${length}`);
+      return page;
+    };
+    try {
+      if (header.type === 'DATA_PAGE') {
+        checkDataPage(decompress(body, header.uncompressed_page_size), header, leaf);
+      } else if (header.type === 'DATA_PAGE_V2' && header.data_page_header_v2) {
+        const page = header.data_page_header_v2;
+        checkLevelsV2(body, header, leaf);
+        const levels = page.repetition_levels_byte_length + page.definition_levels_byte_length;
+        const values = body.subarray(levels);
+        const length = header.uncompressed_page_size - levels;
+        checkValuesV2(page.is_compressed === false ? values : decompress(values, length), header);
+      }
+    } catch (error) {
+      throw new Error(`${header.type} refused: ${messageOf(error)}`);
     }
   }
 }
