@@ -2,17 +2,18 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Ajv, type ValidateFunction } from 'ajv';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { Agent, type Dispatcher, request as upstreamRequest } from 'undici';
+import { Agent } from 'undici';
 import { instancesOf } from './abuse/features.js';
 import { QueryScreen } from './abuse/screen.js';
 import { screenChat } from './chat.js';
 import type { GatewayConfig, ModelConfig, RateLimit } from './config.js';
 import { type Refusal, type RequestFacts, refuse } from './facts.js';
-import { type Buckets, MemoryBuckets } from './limits.js';
+import { type Buckets, type Decision, MemoryBuckets } from './limits.js';
 import { OidcCallers } from './oidc.js';
 import { checkProfile } from './profile-check.js';
 import { sendAnswer } from './respond.js';
 import { EventQueue, type EventSink, GatewayMetrics } from './telemetry.js';
+import { callUpstream, type UpstreamAnswer } from './upstream.js';
 
 export interface GatewayDeps {
   /** The configuration in force; called per request, so a reloaded file applies at once. */
@@ -114,18 +115,21 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
   const oidc = new OidcCallers();
   app.addHook('onClose', async () => events.close());
   // One event and one set of metrics per proxied request, after the response is sent.
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const facts = request.gateway;
-    if (!facts) return;
-    const latency = reply.elapsedTime;
-    metrics.requests.inc({ model: facts.model, status: String(reply.statusCode) });
+    if (facts) record(facts, reply.statusCode, reply.elapsedTime);
+    done();
+  });
+  const record = (facts: RequestFacts, status: number, latency: number) => {
+    metrics.requests.inc({ model: facts.model, status: String(status) });
     metrics.latency.observe({ model: facts.model }, latency / 1000);
     for (const verdict of facts.verdicts) metrics.detections.inc({ verdict: verdict.split(':')[0]! });
+    if (!events.accepting) return;
     events.push({
       at: new Date().toISOString(),
       model: facts.model,
       key: facts.key,
-      status: reply.statusCode,
+      status,
       latencyMs: Math.round(latency * 100) / 100,
       verdicts: facts.verdicts,
       bodySha256: facts.bodySha256,
@@ -134,7 +138,7 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
       ...(facts.outputs ? { outputs: facts.outputs } : {}),
       ...(facts.requestId ? { requestId: facts.requestId } : {}),
     });
-  });
+  };
   const agent = new Agent({ keepAliveTimeout: 10_000, connections: 256 });
   app.addHook('onClose', async () => agent.close());
   const ajv = new Ajv({ allErrors: false, strict: false });
@@ -144,27 +148,41 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 64 << 20 }, (_request, body, done) => done(null, body));
 
-  /** A configuration key (by hash), a single sign-on JWT, else whoever the host's caller check says. */
-  const callerOf = async (token: string, config: GatewayConfig): Promise<Caller | undefined> => {
-    const hash = keyHash(token);
-    const entry = config.keys.find((candidate) => timingSafeEqual(Buffer.from(candidate.sha256, 'hex'), hash));
-    if (entry) {
-      const budget = entry.tokenBudget;
-      return {
-        id: entry.id,
-        mayCall: (model) => entry.models.includes('*') || entry.models.includes(model),
-        ...(entry.limits ? { limits: entry.limits } : {}),
-        ...(budget ? { tokenBudget: { requestsPerMinute: budget.tokensPerMinute, burst: budget.maxTokens } } : {}),
-      };
+  /** The configuration's keys with their hashes decoded and their callers built, once per configuration. */
+  const keyCallers = new WeakMap<GatewayConfig['keys'], { hash: Buffer; caller: Caller }[]>();
+  const configuredCallers = (keys: GatewayConfig['keys']) => {
+    let known = keyCallers.get(keys);
+    if (!known) {
+      known = keys.map((entry) => {
+        const budget = entry.tokenBudget;
+        const anyModel = entry.models.includes('*');
+        const caller: Caller = {
+          id: entry.id,
+          mayCall: (model) => anyModel || entry.models.includes(model),
+          ...(entry.limits ? { limits: entry.limits } : {}),
+          ...(budget ? { tokenBudget: { requestsPerMinute: budget.tokensPerMinute, burst: budget.maxTokens } } : {}),
+        };
+        return { hash: Buffer.from(entry.sha256, 'hex'), caller };
+      });
+      keyCallers.set(keys, known);
     }
+    return known;
+  };
+
+  /** A configuration key (by hash), a single sign-on JWT, else whoever the host's caller check says. */
+  const callerOf = (token: string, config: GatewayConfig): Caller | Promise<Caller | undefined> => {
+    const hash = keyHash(token);
+    for (const known of configuredCallers(config.keys)) if (timingSafeEqual(known.hash, hash)) return known.caller;
+    return otherCaller(token, config);
+  };
+  const otherCaller = async (token: string, config: GatewayConfig): Promise<Caller | undefined> => {
     const user = config.oidc ? await oidc.caller(token, config.oidc) : undefined;
     return user ?? (deps.callers ? deps.callers(token) : undefined);
   };
 
-  const limited = async (reply: FastifyReply, key: string, limit: RateLimit | undefined): Promise<boolean> => {
-    if (!limit) return false;
-    const decision = await buckets.take(key, limit);
-    if (decision.allowed) return false;
+  /** Spends a token of the limit; refuses the request (true) when none is left. */
+  const limited = (reply: FastifyReply, key: string, decision: Decision | undefined): boolean => {
+    if (!decision || decision.allowed) return false;
     reply.header('retry-after', String(Math.ceil(decision.retryAfterMs / 1000)));
     refuse(reply, {
       status: 429,
@@ -173,6 +191,9 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
     });
     return true;
   };
+  /** The bucket's decision: at once from memory, awaited only from a shared store. */
+  const take = (key: string, limit: RateLimit | undefined): Decision | Promise<Decision> | undefined =>
+    limit && buckets.take(key, limit);
 
   const open = { config: { access: { public: true as const } } };
   app.get('/healthz', open, async () => ({ ok: true }));
@@ -187,17 +208,24 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
     if (!target) return refuse(reply, { status: 404, error: 'UNKNOWN_MODEL', message: `no model ${model}` });
     const facts: RequestFacts = { model, key: null, verdicts: [], bodySha256: null };
     request.gateway = facts;
-    if (await limited(reply, `ip:${request.ip}`, config.limits.perIp)) return reply;
+    const ip = `ip:${request.ip}`;
+    let decision = take(ip, config.limits.perIp);
+    if (limited(reply, ip, decision instanceof Promise ? await decision : decision)) return reply;
 
     const presented = apiKeyOf(request.headers);
-    const key = presented ? await callerOf(presented, config) : undefined;
+    let key = presented ? callerOf(presented, config) : undefined;
+    if (key instanceof Promise) key = await key;
     if (!key) return refuse(reply, { status: 401, error: 'UNAUTHENTICATED', message: 'a valid API key is required' });
     if (!key.mayCall(model)) {
       return refuse(reply, { status: 403, error: 'FORBIDDEN', message: `key ${key.id} may not call ${model}` });
     }
     facts.key = key.id;
-    if (await limited(reply, `key:${key.id}`, key.limits ?? config.limits.perKey)) return reply;
-    if (await limited(reply, `model:${model}`, target.limits)) return reply;
+    const perKey = `key:${key.id}`;
+    decision = take(perKey, key.limits ?? config.limits.perKey);
+    if (limited(reply, perKey, decision instanceof Promise ? await decision : decision)) return reply;
+    const perModel = `model:${model}`;
+    decision = take(perModel, target.limits);
+    if (limited(reply, perModel, decision instanceof Promise ? await decision : decision)) return reply;
     if (target.kind === 'openai' && key.tokenBudget) {
       // Only asks: the answer's tokens are charged once it says how many it used.
       const left = await buckets.take(`tokens:${key.id}`, key.tokenBudget, 0);
@@ -214,7 +242,9 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
 
     let body = request.body as Buffer | undefined;
     const checked = checkBody(body, String(request.headers['content-type'] ?? ''), target, config);
-    if (body && body.length > 0) facts.bodySha256 = createHash('sha256').update(body).digest('hex');
+    if (body && body.length > 0 && events.accepting) {
+      facts.bodySha256 = createHash('sha256').update(body).digest('hex');
+    }
     if ('error' in checked) return refuse(reply, checked);
     const { json } = checked;
     if (target.kind === 'openai' && body && body.length > 0) {
@@ -278,28 +308,31 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
     target: ModelConfig,
     body: Buffer | undefined,
   ): Promise<FastifyReply> {
-    const { upstream, timeoutMs, retries } = target;
+    const { timeoutMs, retries } = target;
     const rest = (request.params as { '*': string })['*'];
-    const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
-    const url = new URL(`${upstream.replace(/\/$/, '')}/${rest}${query}`);
+    const queryAt = request.url.indexOf('?');
+    const { origin, base } = upstreamOf(target.upstream);
     const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(request.headers)) {
+    const incoming = request.headers;
+    for (const name in incoming) {
+      const value = incoming[name];
       if (value === undefined || DROPPED.has(name)) continue;
       headers[name] = Array.isArray(value) ? value.join(', ') : value;
     }
     headers['x-forwarded-for'] = request.ip;
+    const call = {
+      origin,
+      path: `${base}/${rest}${queryAt === -1 ? '' : request.url.slice(queryAt)}`,
+      method: request.method,
+      headers,
+      body,
+      timeoutMs,
+    };
     const idempotent = request.method === 'GET' || request.method === 'HEAD';
     for (let attempt = 0; ; attempt++) {
-      let response: Dispatcher.ResponseData;
+      let response: UpstreamAnswer;
       try {
-        response = await upstreamRequest(url, {
-          method: request.method as 'GET',
-          headers,
-          ...(body && body.length > 0 ? { body } : {}),
-          dispatcher: agent,
-          headersTimeout: timeoutMs,
-          bodyTimeout: timeoutMs,
-        });
+        response = await callUpstream(agent, call);
       } catch (error) {
         if (idempotent && attempt < retries) continue;
         const timedOut = /timeout/i.test((error as Error).name + (error as Error).message);
@@ -311,7 +344,9 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
         );
       }
       reply.code(response.statusCode);
-      for (const [name, value] of Object.entries(response.headers)) {
+      const answered = response.headers;
+      for (const name in answered) {
+        const value = answered[name];
         if (value !== undefined && !DROPPED.has(name)) reply.header(name, value);
       }
       try {
@@ -329,12 +364,26 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
   }
 }
 
-/** The query instances of a request for its event: at most 16, each as sent. */
+/** Origin and base path of each upstream address seen, parsed once rather than per request. */
+const upstreams = new Map<string, { origin: string; base: string }>();
+
+function upstreamOf(address: string): { origin: string; base: string } {
+  let parsed = upstreams.get(address);
+  if (!parsed) {
+    const url = new URL(address);
+    parsed = { origin: url.origin, base: url.pathname.replace(/\/$/, '') };
+    if (upstreams.size > 10_000) upstreams.clear();
+    upstreams.set(address, parsed);
+  }
+  return parsed;
+}
+
 /** The caller's request id when it is a short token, else a fresh one. */
 function requestIdOf(header: string | string[] | undefined): string {
   return typeof header === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(header) ? header : randomUUID();
 }
 
+/** The query instances of a request for its event: at most 16, each as sent. */
 function instancesForEvent(json: unknown): unknown[] {
   const instances = instancesOf(json);
   return instances.slice(0, 16);

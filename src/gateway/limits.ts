@@ -10,11 +10,15 @@ export interface Decision {
 /**
  * Token buckets by key. `take` spends `cost` tokens (default 1) when at least one is left; a cost
  * larger than what is left drives the bucket below zero (an LLM answer's tokens are known only
- * after it), and later takes wait until it refills. A cost of 0 only asks.
+ * after it), and later takes wait until it refills. A cost of 0 only asks. Buckets in memory decide
+ * at once; shared ones answer with a promise (every request takes up to three, so the in-memory
+ * default spares the request path a promise each).
  */
 export interface Buckets {
-  take(key: string, limit: RateLimit, cost?: number, now?: number): Promise<Decision>;
+  take(key: string, limit: RateLimit, cost?: number, now?: number): Decision | Promise<Decision>;
 }
+
+const ALLOWED: Decision = Object.freeze({ allowed: true, retryAfterMs: 0 });
 
 /** Tokens in a bucket after `elapsed` ms, and the decision for one request. */
 function refill(tokens: number, elapsedMs: number, limit: RateLimit): number {
@@ -25,15 +29,20 @@ function refill(tokens: number, elapsedMs: number, limit: RateLimit): number {
 export class MemoryBuckets implements Buckets {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
-  async take(key: string, limit: RateLimit, cost = 1, now = Date.now()): Promise<Decision> {
-    const bucket = this.buckets.get(key) ?? { tokens: limit.burst, at: now };
-    const tokens = refill(bucket.tokens, Math.max(0, now - bucket.at), limit);
-    if (this.buckets.size > 1_000_000) this.buckets.clear();
-    if (tokens >= 1) {
-      this.buckets.set(key, { tokens: tokens - cost, at: now });
-      return { allowed: true, retryAfterMs: 0 };
+  take(key: string, limit: RateLimit, cost = 1, now = Date.now()): Decision {
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      if (this.buckets.size >= 1_000_000) this.buckets.clear();
+      bucket = { tokens: limit.burst, at: now };
+      this.buckets.set(key, bucket);
     }
-    this.buckets.set(key, { tokens, at: now });
+    const tokens = refill(bucket.tokens, Math.max(0, now - bucket.at), limit);
+    bucket.at = now;
+    if (tokens >= 1) {
+      bucket.tokens = tokens - cost;
+      return ALLOWED;
+    }
+    bucket.tokens = tokens;
     return { allowed: false, retryAfterMs: Math.ceil(((1 - tokens) * 60_000) / limit.requestsPerMinute) };
   }
 }

@@ -1,16 +1,13 @@
-import { pipeline } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Dispatcher } from 'undici';
 import { redactText } from '../data/index.js';
 import { predictionsOf } from './abuse/features.js';
 import { limitAnswer, readAnswer, scanChatAnswer, tokensUsed } from './answers.js';
 import type { ModelConfig } from './config.js';
-import { judge, refuse, reported } from './facts.js';
+import { judge, type RequestFacts, refuse, reported } from './facts.js';
 import type { Buckets } from './limits.js';
 import { StreamWatch } from './stream-watch.js';
-
-/** Answers up to this size with a known length are sent as one buffer rather than piped. */
-const SMALL_ANSWER = 256 << 10;
+import type { UpstreamAnswer } from './upstream.js';
 
 /**
  * Sends the upstream's answer on, through whichever answer checks the model has: chat answers are
@@ -22,7 +19,7 @@ export async function sendAnswer(
   request: FastifyRequest,
   reply: FastifyReply,
   target: ModelConfig,
-  response: Dispatcher.ResponseData,
+  response: UpstreamAnswer,
 ): Promise<FastifyReply> {
   const facts = request.gateway!;
   const type = String(response.headers['content-type'] ?? '');
@@ -30,17 +27,13 @@ export async function sendAnswer(
   const { detectors } = target;
   const budget = facts.tokenBudget;
   const canaries = facts.canaries ?? [];
-  const header = () => {
-    const verdicts = reported(facts);
-    if (verdicts) reply.header('x-mlsecops-verdicts', verdicts);
-  };
   const reportEntities = (entities: readonly string[]) => {
     if (entities.length === 0) return;
     request.log.warn({ entities, mode: detectors.outputRedaction }, 'sensitive data in a model answer');
   };
 
   if (target.kind === 'openai' && json && (detectors.outputRedaction !== 'off' || budget || canaries.length > 0)) {
-    const text = await readAnswer(response.body);
+    const text = await answerText(response);
     if (text === undefined) return tooLarge(reply);
     const scanned = scanChatAnswer(text, detectors.outputRedaction, canaries);
     const used = budget ? tokensUsed(text) : 0;
@@ -58,15 +51,16 @@ export async function sendAnswer(
         message: 'the answer was withheld: it disclosed protected instructions',
       });
     }
-    header();
+    verdictHeader(reply, facts);
     return reply.send(scanned.text);
   }
   const scanStream = detectors.outputRedaction === 'alert';
   if (target.kind === 'openai' && /text\/event-stream/i.test(type) && (budget || canaries.length > 0 || scanStream)) {
     const watch = new StreamWatch({ canaries, block: detectors.canary.mode === 'block' });
     // pipeline: an upstream that breaks off mid-stream ends the watch too, never an unhandled error.
-    pipeline(response.body, watch, () => undefined);
-    watch.once('stopped', () => response.body.destroy());
+    const source = response.stream ?? Readable.from([response.body ?? Buffer.alloc(0)]);
+    pipeline(source, watch, () => undefined);
+    watch.once('stopped', () => source.destroy());
     watch.once('end', () => {
       const { outcome } = watch;
       if (outcome.canary) judge(facts, 'canary-leak', detectors.canary.mode);
@@ -74,13 +68,13 @@ export async function sendAnswer(
       // Already sent: in alert mode the streamed text is scanned once it is complete, for the log.
       if (scanStream) reportEntities(redactText(outcome.text).entities);
     });
-    header();
+    verdictHeader(reply, facts);
     return reply.send(watch);
   }
   const limits = target.outputs;
   const probabilities = detectors.fullProbabilities;
   if (target.kind === 'rest' && json && (limits || probabilities.mode !== 'off' || facts.inputs)) {
-    const text = await readAnswer(response.body);
+    const text = await answerText(response);
     if (text === undefined) return tooLarge(reply);
     if (facts.inputs) facts.outputs = predictionsFor(text);
     const limited = limitAnswer(text, limits ?? {});
@@ -95,16 +89,17 @@ export async function sendAnswer(
         });
       }
     }
-    header();
+    verdictHeader(reply, facts);
     return reply.send(limited?.text ?? text);
   }
-  header();
-  // Small answers of known length go out in one write; anything else (streams, SSE) is piped.
-  const length = Number(response.headers['content-length'] ?? Number.NaN);
-  if (Number.isFinite(length) && length <= SMALL_ANSWER) {
-    return reply.send(Buffer.from(await response.body.arrayBuffer()));
-  }
-  return reply.send(response.body);
+  verdictHeader(reply, facts);
+  // A held answer goes out in one write; anything else (large answers, SSE) is piped.
+  return reply.send(response.body ?? response.stream);
+}
+
+/** The answer's text for scanning: held already, or read from its stream up to the scanning limit. */
+function answerText(response: UpstreamAnswer): Promise<string | undefined> | string {
+  return response.body ? response.body.toString('utf8') : readAnswer(response.stream!);
 }
 
 /** The first 16 predictions of an answer, for the event; none when it is not JSON. */
@@ -114,6 +109,13 @@ function predictionsFor(text: string): unknown[] {
   } catch {
     return [];
   }
+}
+
+/** The verdicts that let the request through, as the `x-mlsecops-verdicts` header. */
+function verdictHeader(reply: FastifyReply, facts: RequestFacts): void {
+  if (facts.verdicts.length === 0) return;
+  const verdicts = reported(facts);
+  if (verdicts) reply.header('x-mlsecops-verdicts', verdicts);
 }
 
 function tooLarge(reply: FastifyReply): FastifyReply {

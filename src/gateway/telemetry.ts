@@ -25,6 +25,8 @@ export interface GatewayEvent {
 /** Where events go in batches: a JSON-lines file, or the event store the monitor reads (`DatabaseSink`). */
 export interface EventSink {
   write(events: readonly GatewayEvent[]): Promise<void>;
+  /** Called once the queue has written everything, when the sink has something to release. */
+  close?(): Promise<void>;
 }
 
 /** Events as JSON lines appended to a file. */
@@ -113,6 +115,11 @@ export class EventQueue {
     }
   }
 
+  /** False when there is no sink: requests need not build their events at all. */
+  get accepting(): boolean {
+    return this.sink !== undefined;
+  }
+
   push(event: GatewayEvent): void {
     if (!this.sink) return;
     if (this.queue.length >= this.capacity) {
@@ -142,5 +149,6 @@ export class EventQueue {
     if (this.timer) clearInterval(this.timer);
     await this.flush();
     await this.flushing;
+    await this.sink?.close?.();
   }
 }

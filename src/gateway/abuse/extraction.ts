@@ -68,6 +68,8 @@ class ClientState {
   readonly duplicates: Uint8Array;
   duplicateCount = 0;
   probing = false;
+  /** When the client was last seen, in the tracker's own count of observations. */
+  seen = 0;
 
   constructor(window: number, probingWindow: number) {
     this.distances = new Float64Array(window);
@@ -120,6 +122,7 @@ function norm(a: Float64Array): number {
 
 export class AbuseTracker {
   private readonly clients = new Map<string, ClientState>();
+  private observations = 0;
 
   constructor(
     private readonly extraction: ExtractionSettings | undefined,
@@ -133,17 +136,28 @@ export class AbuseTracker {
   observe(client: string, vectors: readonly Float64Array[]): AbuseReading {
     if ((!this.extraction && !this.probing) || vectors.length === 0) return this.reading(this.clients.get(client));
     let state = this.clients.get(client);
-    if (state) this.clients.delete(client);
-    else {
+    if (!state) {
       state = new ClientState(Math.min(this.extraction?.window ?? 1, 5000), this.probing?.window ?? 1);
-      if (this.clients.size >= this.maxClients) {
-        const oldest = this.clients.keys().next().value;
-        if (oldest !== undefined) this.clients.delete(oldest);
-      }
+      if (this.clients.size >= this.maxClients) this.forgetLeastRecent();
+      this.clients.set(client, state);
     }
-    this.clients.set(client, state);
+    // A count, not a re-insertion: moving the client to the end of the map on every request would
+    // churn its hash table, and eviction is rare (a new client when the table is full).
+    state.seen = ++this.observations;
     for (const vector of vectors) this.add(state, vector);
     return this.reading(state);
+  }
+
+  private forgetLeastRecent(): void {
+    let oldest: string | undefined;
+    let oldestSeen = Number.POSITIVE_INFINITY;
+    for (const [client, state] of this.clients) {
+      if (state.seen < oldestSeen) {
+        oldestSeen = state.seen;
+        oldest = client;
+      }
+    }
+    if (oldest !== undefined) this.clients.delete(oldest);
   }
 
   private reading(state: ClientState | undefined): AbuseReading {
