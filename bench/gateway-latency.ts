@@ -5,8 +5,8 @@
  * the route (`--route predict`: extraction and probing in alert mode; `--route chat`: prompt rules and
  * answer scanning in block mode). Paths alternate per repetition after one warm-up of each.
  *
- * Run: `npx tsx bench/gateway-latency.ts [--route predict|chat] [--rate 2000] [--seconds 10] [--reps 3]
- *       [--loader h2load|autocannon]`; `GATEWAY_NODE_FLAGS='--trace-gc'` shows the gateway's GC pauses
+ * Run: `npm run build && npx tsx bench/gateway-latency.ts [--route predict|chat] [--rate 2000] [--seconds 10]
+ *       [--reps 3] [--loader h2load|autocannon] [--events sqlite|postgres|jsonl|off]`; `GATEWAY_NODE_FLAGS='--trace-gc'` shows the gateway's GC pauses
  *
  * Load generator. "A fixed rate" means requests sent at evenly spaced times whatever the answers do
  * (an open loop). h2load (Debian's nghttp2-client, `/usr/bin/h2load`) does that: `--rps` paces each of
@@ -27,6 +27,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { openDatabase } from '../src/store/index.js';
 import { repoRoot } from './lib/data.js';
 import { machineInfo } from './lib/machine.js';
 import { runTimed } from './lib/proc.js';
@@ -40,14 +41,17 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     reps: { type: 'string', default: '3' },
     loader: { type: 'string', default: existsSync(H2LOAD) ? 'h2load' : 'autocannon' },
+    events: { type: 'string', default: 'sqlite' },
   },
 });
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 const reps = Number(values.reps);
-const { route, loader } = values;
+const { route, loader, events } = values;
 if (route !== 'predict' && route !== 'chat') throw new Error(`--route takes predict or chat, got ${route}`);
 if (loader !== 'h2load' && loader !== 'autocannon') throw new Error(`--loader takes h2load or autocannon`);
+if (!['off', 'jsonl', 'sqlite', 'postgres'].includes(events))
+  throw new Error('--events takes off, jsonl, sqlite or postgres');
 const CONNECTIONS = loader === 'h2load' ? 20 : 50;
 if (loader === 'h2load' && rate % CONNECTIONS !== 0) throw new Error(`--rate must be a multiple of ${CONNECTIONS}`);
 
@@ -98,20 +102,32 @@ limits:
 );
 // GATEWAY_NODE_FLAGS passes V8 flags to the gateway only, e.g. `--trace-gc` (its output goes to stdout).
 const nodeFlags = process.env.GATEWAY_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+/**
+ * Where the gateway's per-request events go: the monitor's event store in a SQLite file (the default),
+ * PostgreSQL (`MLSECOPS_BENCH_DATABASE_URL`, default the local test database, emptied of gateway
+ * events before and after), a JSON-lines file, or nowhere.
+ */
+const postgresUrl = process.env.MLSECOPS_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const eventStore = events === 'sqlite' ? join(dir, 'events.db') : events === 'postgres' ? postgresUrl : undefined;
+async function emptyEventStore(): Promise<number> {
+  if (!eventStore) return 0;
+  const database = await openDatabase({ url: eventStore });
+  const { numDeletedRows } = await database.db.deleteFrom('gateway_events').executeTakeFirst();
+  await database.close();
+  return Number(numDeletedRows);
+}
+await emptyEventStore();
+const eventFlags = eventStore
+  ? ['--event-store', eventStore]
+  : events === 'jsonl'
+    ? ['--events', join(dir, 'events.jsonl')]
+    : [];
+
+// The built CLI, as deployed: the TypeScript loader would add its own per-closure work to the hot path.
+const cli = join(repoRoot, 'dist/cli/bin.js');
+if (!existsSync(cli)) throw new Error('run `npm run build` first: the benchmark runs the built gateway (dist/)');
 const gateway = await start(
-  [
-    ...nodeFlags,
-    '--import',
-    'tsx',
-    'src/cli/bin.ts',
-    'gateway',
-    '--config',
-    config,
-    '--port',
-    '0',
-    '--log-level',
-    'warn',
-  ],
+  [...nodeFlags, cli, 'gateway', '--config', config, '--port', '0', '--log-level', 'warn', ...eventFlags],
   /listening on (http:\/\/\S+)/,
   nodeFlags.includes('--trace-gc') ? 'inherit' : 'ignore',
 );
@@ -222,7 +238,7 @@ const row = (name: string, rows: Run[]) =>
 const added = (field: Field) => ms(m(through, field) - m(direct, field));
 const lines = [
   `machine: ${JSON.stringify(machineInfo())}`,
-  `route ${route}, loader ${loader}, ${rate} requests/s for ${seconds} s per run, ${CONNECTIONS} connections, medians of ${reps}`,
+  `route ${route}, events ${events}, loader ${loader}, ${rate} requests/s for ${seconds} s per run, ${CONNECTIONS} connections, medians of ${reps}`,
   '',
   '| Path | p50 (ms) | p90 (ms) | p99 (ms) | p99.9 (ms) | achieved req/s | errors |',
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -235,5 +251,13 @@ const lines = [
       `samples ${field}: direct ${direct.map((r) => ms(r[field])).join(', ')}; gateway ${through.map((r) => ms(r[field])).join(', ')}`,
   ),
 ];
+// The events really were written: stop the gateway (it flushes its queue) and count them.
+const gatewayProcess = children.find((child) => child.spawnargs.includes(cli));
+if (gatewayProcess && eventStore) {
+  const stopped = new Promise((done) => gatewayProcess.once('exit', done));
+  gatewayProcess.kill('SIGTERM');
+  await stopped;
+  lines.push('', `events in the store at the end: ${await emptyEventStore()}`);
+}
 process.stdout.write(`${lines.join('\n')}\n`);
 process.exit(0);

@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../store/index.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const redisUrl = process.env.MLSECOPS_TEST_REDIS_URL;
@@ -19,10 +20,10 @@ afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-function startGateway(config: string, env: NodeJS.ProcessEnv): Promise<string> {
+function startGateway(config: string, env: NodeJS.ProcessEnv, extra: string[] = []): Promise<string> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/bin.ts', 'gateway', '--config', config, '--port', '0'],
+    ['--import', 'tsx', 'src/cli/bin.ts', 'gateway', '--config', config, '--port', '0', ...extra],
     {
       cwd: root,
       env: { ...process.env, ...env },
@@ -44,6 +45,54 @@ function startGateway(config: string, env: NodeJS.ProcessEnv): Promise<string> {
     child.on('exit', (code) => reject(new Error(`gateway exited ${code}: ${stderr}`)));
   });
 }
+
+describe('gateway events', () => {
+  it('writes one event per request to the JSON-lines file and the event store, all of them by exit', async () => {
+    const model = createServer((_request, response) => response.writeHead(200).end('{"score":0.5}'));
+    await new Promise<void>((done) => model.listen(0, '127.0.0.1', done));
+    const key = randomBytes(12).toString('hex');
+    const config = join(scratch, 'events.yaml');
+    writeFileSync(
+      config,
+      `keys:
+  - id: events-test
+    sha256: "${createHash('sha256').update(key).digest('hex')}"
+    models: ["*"]
+models:
+  ranker: { upstream: "http://127.0.0.1:${(model.address() as AddressInfo).port}" }
+`,
+    );
+    const file = join(scratch, 'events.jsonl');
+    const store = join(scratch, 'events.db');
+    const url = await startGateway(config, {}, ['--events', file, '--event-store', store]);
+    for (let i = 0; i < 5; i++) {
+      const response = await fetch(`${url}/ranker/predict`, {
+        method: 'POST',
+        headers: { 'x-api-key': key, 'content-type': 'application/json' },
+        body: JSON.stringify({ instances: [[i, 1]] }),
+      });
+      expect(response.status).toBe(200);
+    }
+    // Stopping flushes the queue and lets the writer thread finish before the process ends.
+    const child = children.at(-1)!;
+    const exited = new Promise((done) => child.once('exit', done));
+    child.kill('SIGTERM');
+    await exited;
+    model.close();
+
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toMatchObject({ model: 'ranker', key: 'events-test', status: 200 });
+    const database = await openDatabase({ url: store });
+    const rows = await database.db.selectFrom('gateway_events').select(['model', 'caller', 'status']).execute();
+    await database.close();
+    expect(rows).toHaveLength(5);
+    expect(rows[0]).toEqual({ model: 'ranker', caller: 'events-test', status: 200 });
+  }, 60_000);
+});
 
 // Two gateway processes sharing their limits through the real Redis (set by .ci/run).
 describe.skipIf(!redisUrl)('gateway replicas on Redis', () => {

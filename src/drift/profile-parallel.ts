@@ -1,7 +1,7 @@
 import { type FileHandle, open } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { workerProgram } from '../worker-program.js';
 import { JOINT_SAMPLE_ROWS, JointMomentsBuilder } from './moments.js';
 import type { ProfileOptions, ReferenceProfile } from './profile.js';
 import { mergeRanges } from './profile-shards.js';
@@ -266,7 +266,7 @@ function runWorkers(
       worker.postMessage({ index, start: cuts[index]!, end: cuts[index + 1]! } satisfies RangeJob);
     };
     try {
-      const source = workerSource();
+      const source = workerProgram(import.meta.url, './profile-worker', 'serveProfileWorker');
       for (let i = 0; i < count; i++) {
         const worker = new Worker(source, { eval: true, workerData: setup });
         workers.push(worker);
@@ -285,18 +285,4 @@ function runWorkers(
       finish({ reason: `cannot start workers: ${(error as Error).message}` });
     }
   });
-}
-
-/**
- * The worker's program: import profile-worker and serve. Built, that is profile-worker.js beside this
- * file; run from TypeScript sources (vitest, tsx), the worker registers tsx first to load the .ts.
- */
-function workerSource(): string {
-  const here = import.meta.url;
-  const fromSources = here.endsWith('.ts');
-  const worker = JSON.stringify(new URL(fromSources ? './profile-worker.ts' : './profile-worker.js', here).href);
-  const serve = `import(${worker}).then((module) => module.serveProfileWorker());`;
-  if (!fromSources) return serve;
-  const tsx = JSON.stringify(createRequire(here).resolve('tsx/esm/api'));
-  return `require(${tsx}).register();\n${serve}`;
 }

@@ -5,6 +5,8 @@ export type { ProbabilityLimits } from './abuse/outputs.js';
 export { limitProbabilities } from './abuse/outputs.js';
 export type { GatewayConfig, RateLimit } from './config.js';
 export { GatewayConfigError, gatewayConfigSchema, loadGatewayConfig, parseGatewayConfig } from './config.js';
+export type { EventTargets } from './event-writer.js';
+export { WorkerEventSink } from './event-writer.js';
 export type { Caller, GatewayDeps } from './gateway.js';
 export { createGateway, gatewayRoutes, jsonDepth } from './gateway.js';
 export type { Buckets, Decision } from './limits.js';

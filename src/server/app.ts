@@ -8,7 +8,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { type Buckets, DatabaseSink, type GatewayConfig, gatewayRoutes } from '../gateway/index.js';
+import { type Buckets, DatabaseSink, type EventSink, type GatewayConfig, gatewayRoutes } from '../gateway/index.js';
 import type { TrustAnchor } from '../integrity/index.js';
 import { IncidentError, Monitor, operationalEvidence } from '../monitor/index.js';
 import type { GatePolicy, Policy } from '../policy/index.js';
@@ -52,10 +52,11 @@ export interface AppDeps {
   /** The audit log's origin line and note key name (default `mlsecops-registry`). */
   readonly auditOrigin?: string;
   /**
-   * The inference gateway, mounted at `/gateway`: its configuration (reloadable) and optional shared
-   * limit buckets. Registry tokens are accepted there too, with `model:read` on the model.
+   * The inference gateway, mounted at `/gateway`: its configuration (reloadable), optional shared
+   * limit buckets, and optionally where its events go (default: written to `database` on this thread;
+   * `serve` hands them to a writer thread). Registry tokens are accepted there too, with `model:read`.
    */
-  readonly gateway?: { readonly config: () => GatewayConfig; readonly buckets?: Buckets };
+  readonly gateway?: { readonly config: () => GatewayConfig; readonly buckets?: Buckets; readonly events?: EventSink };
   /** Single sign-on: OIDC JWTs accepted as bearer tokens, groups mapped to roles. */
   readonly oidc?: OidcConfig;
   /** Keys and certificate roots that signatures attached to versions must verify with. */
@@ -251,13 +252,13 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/openapi.json', { config: { access: { public: true } }, schema: { hide: true } }, async () => app.swagger());
 
   if (deps.gateway) {
-    const { config, buckets } = deps.gateway;
+    const { config, buckets, events } = deps.gateway;
     await app.register(gatewayRoutes, {
       prefix: '/gateway',
       config,
       ...(buckets ? { buckets } : {}),
       // Mounted, the gateway writes its events to the registry's database, where the monitor reads them.
-      events: new DatabaseSink(deps.database),
+      events: events ?? new DatabaseSink(deps.database),
       callers: async (token) => {
         // The same callers as the registry: its tokens, and single sign-on JWTs when configured.
         const principal = token.startsWith('mls_')

@@ -19,13 +19,8 @@ export function registerGateway(program: Command, io: Io): void {
     )
     .action(async (flags: GatewayFlags) => {
       // The gateway's dependencies load only when it runs: every other command starts faster.
-      const [gateway, { Redis }, { openDatabase }] = await Promise.all([
-        import('../../gateway/index.js'),
-        import('ioredis'),
-        import('../../store/index.js'),
-      ]);
-      const { createGateway, DatabaseSink, GatewayConfigError, JsonLinesSink, loadGatewayConfig, RedisBuckets } =
-        gateway;
+      const [gateway, { Redis }] = await Promise.all([import('../../gateway/index.js'), import('ioredis')]);
+      const { createGateway, GatewayConfigError, loadGatewayConfig, RedisBuckets, WorkerEventSink } = gateway;
       let config: GatewayConfig;
       try {
         config = await loadGatewayConfig(flags.config);
@@ -36,16 +31,24 @@ export function registerGateway(program: Command, io: Io): void {
       const redisUrl = io.env.MLSECOPS_REDIS_URL;
       const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false }) : undefined;
       const buckets: Buckets | undefined = redis ? new RedisBuckets(redis) : undefined;
-      const storeUrl = flags.eventStore ?? io.env.MLSECOPS_DATABASE_URL;
-      const database = storeUrl ? await openDatabase({ url: storeUrl }) : undefined;
-      const sinks: EventSink[] = [];
-      if (flags.events) sinks.push(new JsonLinesSink(flags.events));
-      if (database) sinks.push(new DatabaseSink(database));
+      // Events are written on a thread of their own (the file, the event store, or both).
+      const store = flags.eventStore ?? io.env.MLSECOPS_DATABASE_URL;
+      let sink: EventSink | undefined;
+      if (store || flags.events) {
+        try {
+          sink = await WorkerEventSink.start({
+            ...(store ? { store } : {}),
+            ...(flags.events ? { file: flags.events } : {}),
+          });
+        } catch (error) {
+          throw new CliError('BAD_ARGUMENTS', (error as Error).message);
+        }
+      }
       const app = await createGateway({
         config: () => config,
         logger: { level: flags.logLevel },
         ...(buckets ? { buckets } : {}),
-        ...(sinks.length > 0 ? { events: bothSinks(sinks) } : {}),
+        ...(sink ? { events: sink } : {}),
       });
       // Hot reload: a valid new file replaces the configuration; an invalid one is reported and ignored.
       const watcher = watch(flags.config, { persistent: false }, () => {
@@ -62,7 +65,6 @@ export function registerGateway(program: Command, io: Io): void {
       const stop = async () => {
         watcher.close();
         await app.close();
-        await database?.close();
         redis?.disconnect();
       };
       process.once('SIGINT', stop);
@@ -78,10 +80,4 @@ interface GatewayFlags {
   readonly events?: string;
   readonly eventStore?: string;
   readonly logLevel: string;
-}
-
-/** One sink writing each batch to every given sink; a batch counts as lost when any of them fails. */
-function bothSinks(sinks: readonly EventSink[]): EventSink {
-  if (sinks.length === 1) return sinks[0]!;
-  return { write: async (events) => void (await Promise.all(sinks.map((sink) => sink.write(events)))) };
 }

@@ -3,7 +3,7 @@ import { watch } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import type { Buckets, GatewayConfig } from '../../gateway/index.js';
+import type { Buckets, EventSink, GatewayConfig } from '../../gateway/index.js';
 import type { TrustAnchor } from '../../integrity/index.js';
 import type { OidcConfig } from '../../registry/index.js';
 import { dashboardDir } from '../dashboard.js';
@@ -97,7 +97,7 @@ export function registerServe(program: Command, io: Io): void {
       const gatePolicy = { ...defaultGatePolicy, requireSignature: flags.requireSignature ?? [] };
       const gatePolicies = await loadGatePolicies(flags.gatePolicy ?? []);
       const oidc = flags.oidcConfig ? await readOidcConfig(flags.oidcConfig) : undefined;
-      const gateway = flags.gatewayConfig ? await mountedGateway(flags.gatewayConfig, io) : undefined;
+      const gateway = flags.gatewayConfig ? await mountedGateway(flags.gatewayConfig, url, io) : undefined;
       const dashboard = dashboardDir();
       const app = await createApp({
         database,
@@ -174,9 +174,17 @@ async function readOidcConfig(path: string): Promise<OidcConfig> {
   return config;
 }
 
-/** The gateway configuration for `serve`, reloaded when its file changes (an invalid edit is ignored). */
-async function mountedGateway(path: string, io: Io): Promise<{ config: () => GatewayConfig; buckets?: Buckets }> {
-  const [{ loadGatewayConfig, RedisBuckets }, { Redis }] = await Promise.all([
+/**
+ * The gateway configuration for `serve`, reloaded when its file changes (an invalid edit is ignored),
+ * and the writer of its events into the registry's database (where the monitor reads them), on a
+ * thread of its own; an in-memory database has no second connection, so the app writes there itself.
+ */
+async function mountedGateway(
+  path: string,
+  databaseUrl: string,
+  io: Io,
+): Promise<{ config: () => GatewayConfig; buckets?: Buckets; events?: EventSink }> {
+  const [{ loadGatewayConfig, RedisBuckets, WorkerEventSink }, { Redis }] = await Promise.all([
     import('../../gateway/index.js'),
     import('ioredis'),
   ]);
@@ -198,5 +206,6 @@ async function mountedGateway(path: string, io: Io): Promise<{ config: () => Gat
   const buckets = redisUrl
     ? new RedisBuckets(new Redis(redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false }))
     : undefined;
-  return { config: () => config, ...(buckets ? { buckets } : {}) };
+  const events = databaseUrl === ':memory:' ? undefined : await WorkerEventSink.start({ store: databaseUrl });
+  return { config: () => config, ...(buckets ? { buckets } : {}), ...(events ? { events } : {}) };
 }

@@ -1,0 +1,76 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../store/index.js';
+import { WorkerEventSink } from './event-writer.js';
+import type { GatewayEvent } from './telemetry.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'mlsecops-event-writer-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const event = (n: number): GatewayEvent => ({
+  at: new Date(n * 1000).toISOString(),
+  model: 'ranker',
+  key: 'k',
+  status: 200,
+  latencyMs: n,
+  verdicts: n % 2 ? ['extraction'] : [],
+  bodySha256: null,
+  inputs: [[n, n + 0.5]],
+});
+
+describe('WorkerEventSink', () => {
+  it('writes batches to the event store and a JSON-lines file from its own thread, in order', async () => {
+    const store = join(scratch, 'events.db');
+    const file = join(scratch, 'events.jsonl');
+    const sink = await WorkerEventSink.start({ store, file });
+    await sink.write([event(1), event(2)]);
+    await Promise.all([sink.write([event(3)]), sink.write([event(4), event(5)])]);
+    await sink.close();
+
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as GatewayEvent);
+    expect(lines.map((line) => line.latencyMs)).toEqual([1, 2, 3, 4, 5]);
+    expect(lines[0]?.inputs).toEqual([[1, 1.5]]);
+    const database = await openDatabase({ url: store });
+    const rows = await database.db
+      .selectFrom('gateway_events')
+      .select(['latency_ms', 'verdicts', 'inputs'])
+      .orderBy('id')
+      .execute();
+    await database.close();
+    expect(rows.map((row) => row.latency_ms)).toEqual([1, 2, 3, 4, 5]);
+    expect(rows[0]).toMatchObject({ verdicts: '["extraction"]', inputs: '[[1,1.5]]' });
+    expect(rows[1]?.verdicts).toBe('[]');
+  });
+
+  it('fails at start when the event store cannot be opened', async () => {
+    // A folder cannot be made under a regular file.
+    const file = join(scratch, 'plain-file');
+    writeFileSync(file, 'x');
+    await expect(WorkerEventSink.start({ store: join(file, 'events.db') })).rejects.toThrow(
+      /cannot open the event targets: .*(EEXIST|ENOTDIR)/,
+    );
+  });
+
+  it('gives up at start when the targets take too long to open', async () => {
+    // PostgreSQL on a port that accepts and never answers would do the same; a 1 ms limit is shorter
+    // than any worker's start.
+    await expect(WorkerEventSink.start({ file: join(scratch, 'slow.jsonl') }, 1)).rejects.toThrow(/no answer in 1 ms/);
+  });
+
+  it('rejects the batch a target failed on, and later batches still go', async () => {
+    const folder = join(scratch, 'later');
+    const sink = await WorkerEventSink.start({ file: join(folder, 'events.jsonl') });
+    await expect(sink.write([event(1)])).rejects.toThrow(/ENOENT/);
+    mkdirSync(folder);
+    await sink.write([event(2)]);
+    await sink.close();
+    expect(JSON.parse(readFileSync(join(folder, 'events.jsonl'), 'utf8')).latencyMs).toBe(2);
+    // Once stopped, a write fails at once instead of waiting for an answer that cannot come.
+    await expect(sink.write([event(3)])).rejects.toThrow(/stopped/);
+  });
+});
