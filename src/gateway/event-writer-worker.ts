@@ -1,3 +1,5 @@
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { type Database, openDatabase } from '../store/index.js';
 import { DatabaseSink, type EventSink, type GatewayEvent, JsonLinesSink } from './telemetry.js';
@@ -21,6 +23,7 @@ export async function serveEventWriter(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('serveEventWriter runs in a worker thread');
   const { store, file } = workerData as EventTargets;
+  lowerPriority();
   const sinks: EventSink[] = [];
   let database: Database | undefined;
   try {
@@ -52,4 +55,18 @@ export async function serveEventWriter(): Promise<void> {
       port.postMessage({ id: job.id, error: (error as Error).message } satisfies WriterMessage);
     }
   };
+}
+
+/**
+ * Events are background work: on Linux this thread alone (its thread id, from /proc/thread-self) drops
+ * to the lowest CPU priority, so that on a busy machine it runs on the time the request path leaves
+ * rather than taking turns with it. Elsewhere it keeps the process's priority.
+ */
+function lowerPriority(): void {
+  try {
+    const thread = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isSafeInteger(thread) && thread > 0) setPriority(thread, 19);
+  } catch {
+    // Not Linux, or not allowed: the writer runs at the process's priority.
+  }
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -46,6 +46,24 @@ describe('WorkerEventSink', () => {
     expect(rows[0]).toMatchObject({ verdicts: '["extraction"]', inputs: '[[1,1.5]]' });
     expect(rows[1]?.verdicts).toBe('[]');
   });
+
+  it.runIf(process.platform === 'linux')(
+    'runs its thread at the lowest CPU priority, the process at its own',
+    async () => {
+      const niceness = () =>
+        readdirSync('/proc/self/task').map((thread) => {
+          const stat = readFileSync(`/proc/self/task/${thread}/stat`, 'utf8');
+          // Fields after the command name (which ends with the last ')'): niceness is the 19th field.
+          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+        });
+      const before = niceness();
+      const sink = await WorkerEventSink.start({ file: join(scratch, 'priority.jsonl') });
+      const during = niceness();
+      await sink.close();
+      expect(before).not.toContain(19);
+      expect(during.filter((nice) => nice === 19)).toHaveLength(1);
+    },
+  );
 
   it('fails at start when the event store cannot be opened', async () => {
     // A folder cannot be made under a regular file.
