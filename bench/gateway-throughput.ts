@@ -22,7 +22,7 @@
  * other processes on the machine used meanwhile (a warning when that is not ≈ 0), and the ratios
  * gateway/nginx and gateway/direct.
  *
- * Run: `npx tsx bench/gateway-throughput.ts [--connections 50] [--seconds 10] [--reps 3]`
+ * Run: `npm run build && npx tsx bench/gateway-throughput.ts [--connections 50] [--seconds 10] [--reps 3]`
  * Other options: `--threads 1` (wrk threads), `--loader wrk|autocannon`, `--route predict|chat`,
  * `--cpu-prof <dir>` (CPU profile of the full gateway, written when it stops), `--max-other 15` and
  * `--retries 3`: each run waits until the machine is quiet, and a run during which other processes
@@ -356,11 +356,12 @@ models:
     detectors: { promptInjection: "off", outputRedaction: "off" }
 `,
 );
+// The built CLI, as deployed: the TypeScript loader would add its own per-closure work to the hot path.
+const cli = join(repoRoot, 'dist/cli/bin.js');
+if (!existsSync(cli)) throw new Error('run `npm run build` first: the benchmark runs the built gateway (dist/)');
 const gatewayArgs = (config: string, profile: boolean) => [
   ...(profile && cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []),
-  '--import',
-  'tsx',
-  'src/cli/bin.ts',
+  cli,
   'gateway',
   '--config',
   config,
