@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,6 +71,39 @@ const call = (path: string, init: RequestInit = {}, key = KEY) =>
   });
 
 describe('gateway proxy', () => {
+  it('refuses paths that would climb out of the model upstream, and forwards encoded ones as sent', async () => {
+    const before = seen.length;
+    // Sent as raw request lines: fetch would resolve the dot segments itself.
+    const raw = (path: string) =>
+      new Promise<{ status: number; body: string }>((done, fail) => {
+        const { hostname, port } = new URL(gatewayUrl);
+        const outgoing = httpRequest({ host: hostname, port, path, headers: { authorization: `Bearer ${KEY}` } });
+        outgoing.on('response', (incoming) => {
+          let body = '';
+          incoming.on('data', (chunk) => {
+            body += chunk;
+          });
+          incoming.on('end', () => done({ status: incoming.statusCode ?? 0, body }));
+        });
+        outgoing.on('error', fail);
+        outgoing.end();
+      });
+    for (const path of [
+      '/ranker/../other/infer',
+      '/ranker/%2e%2e/other/infer',
+      '/ranker/..%2fother',
+      '/ranker/x/%2E%2E/%2E%2E/admin',
+    ]) {
+      const { status, body } = await raw(path);
+      expect(status).toBe(400);
+      expect(JSON.parse(body)).toMatchObject({ error: 'BAD_PATH' });
+    }
+    expect(seen.length).toBe(before);
+    const response = await call('/ranker/a%20b:predict', { method: 'POST', body: JSON.stringify({ instances: [] }) });
+    expect(response.status).toBe(200);
+    expect(seen.at(-1)?.url).toBe('/v1/models/a%20b:predict');
+  });
+
   it('forwards to the model upstream without the caller credentials, and returns the answer', async () => {
     const response = await call('/ranker/ranker:predict?v=1', {
       method: 'POST',

@@ -8,6 +8,7 @@ import { QueryScreen } from './abuse/screen.js';
 import { screenChat } from './chat.js';
 import type { GatewayConfig, ModelConfig, RateLimit } from './config.js';
 import { type Refusal, type RequestFacts, refuse } from './facts.js';
+import { forwardedPath } from './forward-path.js';
 import { type Buckets, type Decision, MemoryBuckets } from './limits.js';
 import { OidcCallers } from './oidc.js';
 import { checkProfile } from './profile-check.js';
@@ -206,6 +207,14 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
     const { model } = request.params as { model: string };
     const target = config.models[model];
     if (!target) return refuse(reply, { status: 404, error: 'UNKNOWN_MODEL', message: `no model ${model}` });
+    const path = forwardedPath(request.url, request.routeOptions.url ?? '/:model/*');
+    if (path === undefined) {
+      return refuse(reply, {
+        status: 400,
+        error: 'BAD_PATH',
+        message: 'dot segments and malformed encoding are refused',
+      });
+    }
     const facts: RequestFacts = { model, key: null, verdicts: [], bodySha256: null };
     request.gateway = facts;
     const ip = `ip:${request.ip}`;
@@ -262,7 +271,7 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
         reply.header('x-mlsecops-request-id', facts.requestId);
       }
     }
-    return forward(request, reply, target, body);
+    return forward(request, reply, target, path, body);
   });
 
   /** Size, nesting, JSON syntax and the model's JSON Schema; the parsed body when it is JSON. */
@@ -306,10 +315,10 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
     request: FastifyRequest,
     reply: FastifyReply,
     target: ModelConfig,
+    path: string,
     body: Buffer | undefined,
   ): Promise<FastifyReply> {
     const { timeoutMs, retries } = target;
-    const rest = (request.params as { '*': string })['*'];
     const queryAt = request.url.indexOf('?');
     const { origin, base } = upstreamOf(target.upstream);
     const headers: Record<string, string> = {};
@@ -322,7 +331,7 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
     headers['x-forwarded-for'] = request.ip;
     const call = {
       origin,
-      path: `${base}/${rest}${queryAt === -1 ? '' : request.url.slice(queryAt)}`,
+      path: `${base}/${path}${queryAt === -1 ? '' : request.url.slice(queryAt)}`,
       method: request.method,
       headers,
       body,
