@@ -45,4 +45,24 @@ describe('EventQueue', () => {
     expect(written.map((e) => e.latencyMs)).toEqual([2]);
     expect((await metrics.dropped.get()).values[0]?.value).toBe(1);
   });
+
+  it('on close, writes what was queued while a batch was in flight, then closes the sink', async () => {
+    const written: number[] = [];
+    let release: () => void = () => undefined;
+    const sink = {
+      write: async (batch: readonly GatewayEvent[]) => {
+        if (written.length === 0) await new Promise<void>((done) => (release = done));
+        written.push(...batch.map((e) => e.latencyMs));
+      },
+      close: async () => void written.push(-1),
+    };
+    const queue = new EventQueue(sink, new GatewayMetrics(), 100, 60_000);
+    queue.push(event(1));
+    const first = queue.flush();
+    queue.push(event(2));
+    const closed = queue.close();
+    release();
+    await Promise.all([first, closed]);
+    expect(written).toEqual([1, 2, -1]);
+  });
 });

@@ -151,8 +151,8 @@ export class EventQueue {
 
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.flush();
-    await this.flushing;
+    // A batch may be in flight; what was queued meanwhile goes after it.
+    while (this.flushing || this.queue.length > 0) await (this.flushing ?? this.flush());
     await this.sink?.close?.();
   }
 }
