@@ -94,6 +94,16 @@ models:
   }, 60_000);
 });
 
+describe('gateway start', () => {
+  it('does not start when the Redis for shared limits cannot be reached', async () => {
+    const config = join(scratch, 'no-redis.yaml');
+    writeFileSync(config, 'keys: []\nmodels:\n  m: { upstream: "http://127.0.0.1:9" }\n');
+    await expect(startGateway(config, { MLSECOPS_REDIS_URL: 'redis://127.0.0.1:1' })).rejects.toThrow(
+      /exited 2: mlsecops: cannot reach Redis \(MLSECOPS_REDIS_URL\): connect ECONNREFUSED/,
+    );
+  }, 60_000);
+});
+
 // Two gateway processes sharing their limits through the real Redis (set by .ci/run).
 describe.skipIf(!redisUrl)('gateway replicas on Redis', () => {
   beforeAll(async () => {
@@ -122,7 +132,13 @@ models:
       const response = await fetch(`${i % 2 ? a : b}/echo/x`, { headers: { 'x-api-key': key } });
       statuses.push(response.status);
     }
-    expect(statuses.filter((status) => status === 200)).toHaveLength(6);
-    expect(statuses.filter((status) => status === 429)).toHaveLength(4);
+    expect(
+      statuses.filter((status) => status === 200),
+      String(statuses),
+    ).toHaveLength(6);
+    expect(
+      statuses.filter((status) => status === 429),
+      String(statuses),
+    ).toHaveLength(4);
   }, 60_000);
 });

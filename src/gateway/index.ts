@@ -10,7 +10,7 @@ export { WorkerEventSink } from './event-writer.js';
 export type { Caller, GatewayDeps } from './gateway.js';
 export { createGateway, gatewayRoutes, jsonDepth } from './gateway.js';
 export type { Buckets, Decision } from './limits.js';
-export { MemoryBuckets, RedisBuckets } from './limits.js';
+export { connectBuckets, MemoryBuckets, RedisBuckets } from './limits.js';
 export type { PromptHit } from './prompt-rules.js';
 export { normalise, promptHits, requestText } from './prompt-rules.js';
 export type { EventSink, GatewayEvent } from './telemetry.js';

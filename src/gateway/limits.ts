@@ -87,3 +87,35 @@ export class RedisBuckets implements Buckets {
     return { allowed: allowed === 1, retryAfterMs: Number(retry) };
   }
 }
+
+/**
+ * Shared buckets on the Redis at `url`, once it answers. A replica that cannot reach the shared
+ * counters does not start; one that started before its connection was up would answer its first
+ * requests with errors. Commands are never queued while the connection is down: a request gets an
+ * error at once rather than waiting.
+ */
+export async function connectBuckets(
+  url: string,
+  timeoutMs = 10_000,
+): Promise<{ buckets: RedisBuckets; redis: Redis }> {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: 2,
+    enableOfflineQueue: false,
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+  });
+  // Connection errors surface on the requests that meet them (and in the request log), not as
+  // ioredis's unhandled-error warnings; the last one explains a failed start.
+  let last: Error | undefined;
+  redis.on('error', (error: Error) => {
+    last = error;
+  });
+  try {
+    await redis.connect();
+  } catch (error) {
+    redis.disconnect();
+    throw new Error(`cannot reach Redis (MLSECOPS_REDIS_URL): ${(last ?? (error as Error)).message}`);
+  }
+  return { buckets: new RedisBuckets(redis), redis };
+}

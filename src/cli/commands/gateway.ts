@@ -19,8 +19,9 @@ export function registerGateway(program: Command, io: Io): void {
     )
     .action(async (flags: GatewayFlags) => {
       // The gateway's dependencies load only when it runs: every other command starts faster.
-      const [gateway, { Redis }] = await Promise.all([import('../../gateway/index.js'), import('ioredis')]);
-      const { createGateway, GatewayConfigError, loadGatewayConfig, RedisBuckets, WorkerEventSink } = gateway;
+      const { connectBuckets, createGateway, GatewayConfigError, loadGatewayConfig, WorkerEventSink } = await import(
+        '../../gateway/index.js'
+      );
       let config: GatewayConfig;
       try {
         config = await loadGatewayConfig(flags.config);
@@ -29,8 +30,9 @@ export function registerGateway(program: Command, io: Io): void {
         throw new CliError('PATH_UNREADABLE', `cannot read ${flags.config}: ${(error as Error).message}`);
       }
       const redisUrl = io.env.MLSECOPS_REDIS_URL;
-      const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false }) : undefined;
-      const buckets: Buckets | undefined = redis ? new RedisBuckets(redis) : undefined;
+      const shared = redisUrl ? await connectBuckets(redisUrl).catch(badArgument) : undefined;
+      const redis = shared?.redis;
+      const buckets: Buckets | undefined = shared?.buckets;
       // Events are written on a thread of their own (the file, the event store, or both).
       const store = flags.eventStore ?? io.env.MLSECOPS_DATABASE_URL;
       let sink: EventSink | undefined;
@@ -41,7 +43,7 @@ export function registerGateway(program: Command, io: Io): void {
             ...(flags.events ? { file: flags.events } : {}),
           });
         } catch (error) {
-          throw new CliError('BAD_ARGUMENTS', (error as Error).message);
+          badArgument(error);
         }
       }
       const app = await createGateway({
@@ -80,4 +82,8 @@ interface GatewayFlags {
   readonly events?: string;
   readonly eventStore?: string;
   readonly logLevel: string;
+}
+
+function badArgument(error: unknown): never {
+  throw new CliError('BAD_ARGUMENTS', (error as Error).message);
 }

@@ -184,10 +184,7 @@ async function mountedGateway(
   databaseUrl: string,
   io: Io,
 ): Promise<{ config: () => GatewayConfig; buckets?: Buckets; events?: EventSink }> {
-  const [{ loadGatewayConfig, RedisBuckets, WorkerEventSink }, { Redis }] = await Promise.all([
-    import('../../gateway/index.js'),
-    import('ioredis'),
-  ]);
+  const { connectBuckets, loadGatewayConfig, WorkerEventSink } = await import('../../gateway/index.js');
   let config: GatewayConfig;
   try {
     config = await loadGatewayConfig(path);
@@ -203,9 +200,7 @@ async function mountedGateway(
     );
   });
   const redisUrl = io.env.MLSECOPS_REDIS_URL;
-  const buckets = redisUrl
-    ? new RedisBuckets(new Redis(redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false }))
-    : undefined;
+  const buckets = redisUrl ? (await connectBuckets(redisUrl)).buckets : undefined;
   const events = databaseUrl === ':memory:' ? undefined : await WorkerEventSink.start({ store: databaseUrl });
   return { config: () => config, ...(buckets ? { buckets } : {}), ...(events ? { events } : {}) };
 }
