@@ -51,7 +51,11 @@ describe('EventQueue', () => {
     let release: () => void = () => undefined;
     const sink = {
       write: async (batch: readonly GatewayEvent[]) => {
-        if (written.length === 0) await new Promise<void>((done) => (release = done));
+        if (written.length === 0) {
+          await new Promise<void>((done) => {
+            release = done;
+          });
+        }
         written.push(...batch.map((e) => e.latencyMs));
       },
       close: async () => void written.push(-1),
