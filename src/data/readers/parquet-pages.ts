@@ -9,6 +9,7 @@ import {
 } from 'hyparquet-compressors';
 import type { ParquetLimits } from './parquet.js';
 import { checkDataPage, checkLevelsV2, checkValuesV2, type LeafShape, leafShape } from './parquet-runs.js';
+import { snappyDecompress } from './snappy.js';
 
 /**
  * Walks the page headers of every byte range read from the watched column chunks before hyparquet
@@ -141,11 +142,7 @@ function isCount(value: unknown): value is number {
 
 /** Decompressors with their output fixed to the size the page header declares. */
 export const compressors: Compressors = {
-  SNAPPY: (input, length) => {
-    const output = new Uint8Array(length);
-    snappyUncompress(input, output);
-    return output;
-  },
+  SNAPPY: snappyDecompress,
   GZIP: decompressGzip,
   ZSTD: (input, length) => decompressZstd(input, new Uint8Array(length)),
   BROTLI: decompressBrotli,
