@@ -87,6 +87,23 @@ describe('readParquet', () => {
     expect(sorted(cells)).toEqual(expectedSorted);
   });
 
+  // Written by DuckDB (generate-duckdb-parquet.mjs) as most producers write Parquet: version-1 data
+  // pages with run-length levels, dictionary pages, dictionary and delta encodings, lists and structs.
+  it.each(['v1-dictionary.parquet', 'v1-delta.parquet'])('reads version-1 pages from %s', async (name) => {
+    const { cells, issues } = await read(fixture(name));
+    expect(issues).toEqual([]);
+    // The table generate-duckdb-parquet.mjs writes, row by row.
+    const want: [number, string, string][] = [];
+    for (let i = 0; i < 600; i++) {
+      want.push([i, 'id', String(i)]);
+      if (i % 7 !== 0) want.push([i, 'name', `user${i % 13}`]);
+      if (i % 5 !== 0) want.push([i, 'grp', String(i % 3)]);
+      if (i % 11 !== 0) want.push([i, 'tags[0]', String(i % 4)], [i, 'tags[1]', String(i % 9)]);
+      want.push([i, 'contact.email', `u${i % 17}@example.com`], [i, 'contact.n', String(i)]);
+    }
+    expect(sorted(cells)).toEqual(want.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))));
+  });
+
   it('counts rows across row groups and names nested columns', async () => {
     const { cells } = await read(fixture('snappy.parquet'));
     // Row group 1 starts at row 3.
@@ -179,7 +196,14 @@ describe('readParquet', () => {
   });
 
   describe('mutated files', () => {
-    const names = ['snappy.parquet', 'gzip.parquet', 'zstd.parquet', 'uncompressed.parquet'];
+    const names = [
+      'snappy.parquet',
+      'gzip.parquet',
+      'zstd.parquet',
+      'uncompressed.parquet',
+      'v1-dictionary.parquet',
+      'v1-delta.parquet',
+    ];
     const originals = new Map<string, { bytes: Uint8Array; dataEnd: number }>();
     let dir: string;
     beforeAll(async () => {
