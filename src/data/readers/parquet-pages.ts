@@ -14,20 +14,38 @@ import { snappyDecompress } from './snappy.js';
 /**
  * Walks the page headers of every byte range read from the watched column chunks before hyparquet
  * decodes them, and refuses pages whose declared sizes or value counts would break the memory bound,
- * or whose run-length streams would overrun what they decode into (parquet-runs.ts). A compressed page
- * is decompressed for that check and again by hyparquet: hyparquet copies the bytes it reads, so a page
- * cannot be matched to its header when it reaches the decompressor, and one page at a time is all this
- * holds. Ranges outside the chunks (footer, offset indexes) pass untouched.
+ * or whose run-length streams would overrun what they decode into (parquet-runs.ts). Ranges outside
+ * the chunks (footer, offset indexes) pass untouched.
+ *
+ * A compressed page is decompressed for that check. hyparquet then asks `compressors` for the same
+ * page, as a copy of the bytes (it copies what it reads), so the decompressed pages of a read are kept
+ * by their compressed bytes, up to `maxKeptBytes`, and handed over when the same bytes and length come
+ * back; beyond that budget a page is decompressed twice. Decompression is deterministic, so an equal
+ * input gives an equal page whichever header it came with.
  */
 export class PageGuard {
   private chunks: { start: number; end: number; leaf: LeafShape }[] = [];
   private values = 0;
+  /** Decompressed pages of the current read, by compressed length. */
+  private kept = new Map<number, { compressed: Uint8Array; page: Uint8Array }[]>();
+  private keptBytes = 0;
+  /** The decompressors hyparquet is given: a kept page when there is one. */
+  readonly compressors: Compressors;
 
-  constructor(private readonly limits: Pick<ParquetLimits, 'maxPageBytes' | 'maxValuesPerRead'>) {}
+  constructor(private readonly limits: Pick<ParquetLimits, 'maxPageBytes' | 'maxValuesPerRead' | 'maxKeptBytes'>) {
+    this.compressors = Object.fromEntries(
+      Object.entries(compressors).map(([codec, decompress]) => [
+        codec,
+        (input: Uint8Array, length: number) => this.takeKept(input, length) ?? decompress(input, length),
+      ]),
+    );
+  }
 
   watch(schema: SchemaTree, leaves: readonly ColumnChunk[]): void {
     this.values = 0;
     this.chunks = [];
+    this.kept = new Map();
+    this.keptBytes = 0;
     for (const chunk of leaves) {
       const meta = chunk.meta_data;
       if (!meta) continue;
@@ -66,6 +84,30 @@ export class PageGuard {
     }
   }
 
+  private keep(compressed: Uint8Array, page: Uint8Array): void {
+    if (this.keptBytes + page.length > this.limits.maxKeptBytes) return;
+    const same = this.kept.get(compressed.length);
+    if (same) same.push({ compressed, page });
+    else this.kept.set(compressed.length, [{ compressed, page }]);
+    this.keptBytes += page.length;
+  }
+
+  private takeKept(input: Uint8Array, length: number): Uint8Array | undefined {
+    const same = this.kept.get(input.length);
+    if (!same) return undefined;
+    const wanted = Buffer.from(input.buffer, input.byteOffset, input.length);
+    const index = same.findIndex(
+      ({ compressed, page }) =>
+        page.length === length &&
+        wanted.equals(Buffer.from(compressed.buffer, compressed.byteOffset, compressed.length)),
+    );
+    if (index === -1) return undefined;
+    const { page } = same[index]!;
+    same.splice(index, 1);
+    this.keptBytes -= page.length;
+    return page;
+  }
+
   /** The run-length checks of one page, on its decompressed bytes. */
   private checkRuns(body: Uint8Array, header: PageHeader, leaf: LeafShape): void {
     const decompress = (bytes: Uint8Array, length: number): Uint8Array => {
@@ -75,6 +117,7 @@ export class PageGuard {
       if (!decompressor) return new Uint8Array(0);
       const page = decompressor(bytes, length);
       if (page.length !== length) throw new Error(`the page decompresses to ${page.length} bytes, not ${length}`);
+      this.keep(bytes, page);
       return page;
     };
     try {
@@ -141,7 +184,7 @@ function isCount(value: unknown): value is number {
 }
 
 /** Decompressors with their output fixed to the size the page header declares. */
-export const compressors: Compressors = {
+const compressors: Compressors = {
   SNAPPY: snappyDecompress,
   GZIP: decompressGzip,
   ZSTD: (input, length) => decompressZstd(input, new Uint8Array(length)),

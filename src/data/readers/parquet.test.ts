@@ -22,6 +22,7 @@ async function read(path: string, limits?: Partial<ParquetLimits>, signal = new 
         maxReadBytes: 1 << 30,
         maxPageBytes: 256 << 20,
         maxValuesPerRead: 1 << 26,
+        maxKeptBytes: 64 << 20,
         sliceBytes: 64 << 20,
         ...limits,
       })
@@ -120,6 +121,18 @@ describe('readParquet', () => {
     expect(issues).toEqual([]);
     expect(sorted(cells)).toEqual(expectedSorted);
     expect(cells.map(triple)).toEqual((await read(fixture('snappy.parquet'))).cells.map(triple));
+  });
+
+  it.each([
+    'snappy.parquet',
+    'v1-dictionary.parquet',
+    'v1-delta.parquet',
+  ])('gives the same cells from %s whether checked pages are kept for the decode or decompressed again', async (name) => {
+    const kept = await read(fixture(name), {});
+    const again = await read(fixture(name), { maxKeptBytes: 0 });
+    expect(again.issues).toEqual([]);
+    expect(kept.cells.length).toBeGreaterThan(0);
+    expect(again.cells).toEqual(kept.cells);
   });
 
   it('reports a truncated file without throwing', async () => {

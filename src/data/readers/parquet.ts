@@ -9,7 +9,7 @@ import {
   parquetSchema,
   type SchemaTree,
 } from 'hyparquet';
-import { compressors, messageOf, PageGuard } from './parquet-pages.js';
+import { messageOf, PageGuard } from './parquet-pages.js';
 import type { Cell, ReaderOptions } from './types.js';
 
 /*
@@ -18,6 +18,7 @@ import type { Cell, ReaderOptions } from './types.js';
  * row range of it.
  * Held at once: the compressed bytes of that read (at most `maxReadBytes`; only the pages of the range
  * when it is read through offset indexes), one decompressed page while it is decoded (at most `maxPageBytes`),
+ * the decompressed pages kept from the page checks for the decode (at most `maxKeptBytes`; parquet-pages.ts),
  * and the decoded values of the read (at most `maxValuesPerRead`, checked from the page headers before
  * anything is decoded, so a few bytes of run-length data cannot expand into billions of values).
  * Column chunks larger than `sliceBytes` uncompressed are read in row ranges when offset indexes allow.
@@ -28,6 +29,7 @@ export interface ParquetLimits {
   readonly maxReadBytes: number;
   readonly maxPageBytes: number;
   readonly maxValuesPerRead: number;
+  readonly maxKeptBytes: number;
   readonly sliceBytes: number;
 }
 
@@ -36,6 +38,7 @@ const defaultLimits: ParquetLimits = {
   maxReadBytes: 1 << 30,
   maxPageBytes: 256 << 20,
   maxValuesPerRead: 1 << 26,
+  maxKeptBytes: 64 << 20,
   sliceBytes: 64 << 20,
 };
 /** Damaged chunks tolerated before the file is given up on. */
@@ -107,7 +110,7 @@ export async function* readParquetWithin(
               rowStart,
               rowEnd,
               useOffsetIndex: !whole,
-              compressors,
+              compressors: guard.compressors,
               onChunk: (chunk) => data.push(chunk),
             });
           } catch (error) {
