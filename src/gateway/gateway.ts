@@ -14,7 +14,7 @@ import { OidcCallers } from './oidc.js';
 import { checkProfile } from './profile-check.js';
 import { sendAnswer } from './respond.js';
 import { EventQueue, type EventSink, GatewayMetrics } from './telemetry.js';
-import { callUpstream, type UpstreamAnswer } from './upstream.js';
+import { callUpstream, type UpstreamAnswer, upstreamOf } from './upstream.js';
 
 export interface GatewayDeps {
   /** The configuration in force; called per request, so a reloaded file applies at once. */
@@ -371,20 +371,6 @@ export async function gatewayRoutes(app: FastifyInstance, deps: GatewayDeps): Pr
       }
     }
   }
-}
-
-/** Origin and base path of each upstream address seen, parsed once rather than per request. */
-const upstreams = new Map<string, { origin: string; base: string }>();
-
-function upstreamOf(address: string): { origin: string; base: string } {
-  let parsed = upstreams.get(address);
-  if (!parsed) {
-    const url = new URL(address);
-    parsed = { origin: url.origin, base: url.pathname.replace(/\/$/, '') };
-    if (upstreams.size > 10_000) upstreams.clear();
-    upstreams.set(address, parsed);
-  }
-  return parsed;
 }
 
 /** The caller's request id when it is a short token, else a fresh one. */

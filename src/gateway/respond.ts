@@ -7,7 +7,7 @@ import type { ModelConfig } from './config.js';
 import { judge, type RequestFacts, refuse, reported } from './facts.js';
 import type { Buckets } from './limits.js';
 import { StreamWatch } from './stream-watch.js';
-import type { UpstreamAnswer } from './upstream.js';
+import { isEventStream, type UpstreamAnswer } from './upstream.js';
 
 /**
  * Sends the upstream's answer on, through whichever answer checks the model has: chat answers are
@@ -55,7 +55,7 @@ export async function sendAnswer(
     return reply.send(scanned.text);
   }
   const scanStream = detectors.outputRedaction === 'alert';
-  if (target.kind === 'openai' && /text\/event-stream/i.test(type) && (budget || canaries.length > 0 || scanStream)) {
+  if (target.kind === 'openai' && isEventStream(type) && (budget || canaries.length > 0 || scanStream)) {
     const watch = new StreamWatch({ canaries, block: detectors.canary.mode === 'block' });
     // pipeline: an upstream that breaks off mid-stream ends the watch too, never an unhandled error.
     const source = response.stream ?? Readable.from([response.body ?? Buffer.alloc(0)]);

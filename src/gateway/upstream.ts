@@ -29,10 +29,14 @@ export interface UpstreamAnswer {
   readonly stream: Readable | undefined;
 }
 
+/** True for a content type of server-sent events. */
+export function isEventStream(type: unknown): boolean {
+  return typeof type === 'string' && /text\/event-stream/i.test(type);
+}
+
 /** True when an answer must flow as it arrives rather than be held: event streams and announced large bodies. */
 function flowsAtOnce(headers: UpstreamAnswer['headers'], holdLimit: number): boolean {
-  const type = headers['content-type'];
-  if (typeof type === 'string' && /text\/event-stream/i.test(type)) return true;
+  if (isEventStream(headers['content-type'])) return true;
   const length = Number(headers['content-length'] ?? Number.NaN);
   return Number.isFinite(length) && length > holdLimit;
 }
@@ -129,4 +133,18 @@ export function callUpstream(
       handler,
     );
   });
+}
+
+/** Origin and base path of each upstream address seen, parsed once rather than per request. */
+const upstreams = new Map<string, { origin: string; base: string }>();
+
+export function upstreamOf(address: string): { origin: string; base: string } {
+  let parsed = upstreams.get(address);
+  if (!parsed) {
+    const url = new URL(address);
+    parsed = { origin: url.origin, base: url.pathname.replace(/\/$/, '') };
+    if (upstreams.size > 10_000) upstreams.clear();
+    upstreams.set(address, parsed);
+  }
+  return parsed;
 }
